@@ -1,0 +1,27 @@
+// Reading the answers of the incident issue form (.github/ISSUE_TEMPLATE/incident.yml) from an issue body.
+import type { SeverityKey } from "./model.js";
+
+/** The form's answers appear as `### <label>` followed by the answer. */
+export function formAnswer(body: string, heading: string): string | null {
+  const lines = body.replace(/\r\n?/g, "\n").split("\n");
+  const start = lines.findIndex((line) => line.trim().toLowerCase() === `### ${heading.toLowerCase()}`);
+  if (start === -1) return null;
+  const answer: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith("### ")) break;
+    answer.push(line);
+  }
+  const text = answer.join("\n").trim();
+  return text === "" || text === "_No response_" ? null : text;
+}
+
+/**
+ * The severity chosen in the form, e.g. "SEV2 · High: a major feature is unavailable" → sev2.
+ * Null when the body has no such answer, so ordinary issues are never declared by accident.
+ */
+export function formSeverity(body: string | null | undefined): SeverityKey | null {
+  if (!body) return null;
+  const answer = formAnswer(body, "Severity");
+  const match = answer ? /^sev\s*([1-4])\b/i.exec(answer) : null;
+  return match ? (`sev${match[1]}` as SeverityKey) : null;
+}

@@ -1,0 +1,454 @@
+// One GraphQL request reads everything an incident operation needs: the issue's timeline, the
+// changes that landed in the suspect window, recent deployments, firebreak's labels and any
+// template overrides. Further pages cost one request each and are only fetched when needed.
+import type { Change, Deployment, TimelineItem } from "../core/model.js";
+import type { GitHubClient, IssueRef } from "./client.js";
+
+export const OVERRIDES_DIR = ".github/firebreak";
+
+const TIMELINE_TYPES = [
+  "ISSUE_COMMENT",
+  "LABELED_EVENT",
+  "UNLABELED_EVENT",
+  "ASSIGNED_EVENT",
+  "UNASSIGNED_EVENT",
+  "CLOSED_EVENT",
+  "REOPENED_EVENT",
+  "CROSS_REFERENCED_EVENT",
+  "RENAMED_TITLE_EVENT",
+].join(", ");
+
+const TIMELINE_FRAGMENT = `
+fragment TimelinePage on IssueTimelineItemsConnection {
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    __typename
+    ... on IssueComment { databaseId author { login } viewerDidAuthor createdAt body }
+    ... on LabeledEvent { createdAt actor { login } label { name } }
+    ... on UnlabeledEvent { createdAt actor { login } label { name } }
+    ... on AssignedEvent { createdAt actor { login } assignee { ... on Actor { login } } }
+    ... on UnassignedEvent { createdAt actor { login } assignee { ... on Actor { login } } }
+    ... on ClosedEvent { createdAt actor { login } }
+    ... on ReopenedEvent { createdAt actor { login } }
+    ... on CrossReferencedEvent {
+      createdAt actor { login }
+      source { __typename ... on PullRequest { number title url } ... on Issue { number title url } }
+    }
+    ... on RenamedTitleEvent { createdAt actor { login } previousTitle currentTitle }
+  }
+}`;
+
+const HISTORY_FRAGMENT = `
+fragment HistoryPage on CommitHistoryConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    oid messageHeadline committedDate url additions deletions
+    author { name user { login } }
+    associatedPullRequests(first: 1) {
+      nodes {
+        number title url mergedAt baseRefName additions deletions author { login }
+        files(first: 100) { totalCount nodes { path } }
+      }
+    }
+  }
+}`;
+
+const LABEL_ALIASES = ["l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7"] as const;
+
+export const INCIDENT_CONTEXT_QUERY = `
+query IncidentContext($owner: String!, $repo: String!, $issue: Int!, $branch: String!, $overrides: String!,
+  $withHistory: Boolean!, $since: GitTimestamp!, $until: GitTimestamp!, $commits: Int!,
+  ${LABEL_ALIASES.map((a) => `$${a}: String!`).join(", ")}) {
+  repository(owner: $owner, name: $repo) {
+    ${LABEL_ALIASES.map((a) => `${a}: label(name: $${a}) { name }`).join("\n    ")}
+    issue(number: $issue) {
+      timelineItems(first: 100, itemTypes: [${TIMELINE_TYPES}]) { ...TimelinePage }
+    }
+    ref(qualifiedName: $branch) @include(if: $withHistory) {
+      target { ... on Commit { history(first: $commits, since: $since, until: $until) { ...HistoryPage } } }
+    }
+    deployments(first: 10, orderBy: { field: CREATED_AT, direction: DESC }) {
+      nodes { environment commitOid createdAt latestStatus { state environmentUrl } }
+    }
+    overrides: object(expression: $overrides) {
+      ... on Tree { entries { name object { ... on Blob { text isTruncated } } } }
+    }
+  }
+}
+${TIMELINE_FRAGMENT}
+${HISTORY_FRAGMENT}`;
+
+export const MORE_TIMELINE_QUERY = `
+query MoreTimeline($owner: String!, $repo: String!, $issue: Int!, $after: String!) {
+  repository(owner: $owner, name: $repo) {
+    issue(number: $issue) {
+      timelineItems(first: 100, after: $after, itemTypes: [${TIMELINE_TYPES}]) { ...TimelinePage }
+    }
+  }
+}
+${TIMELINE_FRAGMENT}`;
+
+export const HISTORY_QUERY = `
+query History($owner: String!, $repo: String!, $branch: String!, $since: GitTimestamp!,
+  $until: GitTimestamp!, $commits: Int!, $after: String) {
+  repository(owner: $owner, name: $repo) {
+    ref(qualifiedName: $branch) {
+      target { ... on Commit { history(first: $commits, after: $after, since: $since, until: $until) { ...HistoryPage } } }
+    }
+  }
+}
+${HISTORY_FRAGMENT}`;
+
+interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+interface Login {
+  login: string;
+}
+type TimelineNode =
+  | {
+      __typename: "IssueComment";
+      databaseId: number;
+      author: Login | null;
+      viewerDidAuthor: boolean;
+      createdAt: string;
+      body: string;
+    }
+  | {
+      __typename: "LabeledEvent" | "UnlabeledEvent";
+      createdAt: string;
+      actor: Login | null;
+      label: { name: string };
+    }
+  | {
+      __typename: "AssignedEvent" | "UnassignedEvent";
+      createdAt: string;
+      actor: Login | null;
+      assignee: Partial<Login> | null;
+    }
+  | { __typename: "ClosedEvent" | "ReopenedEvent"; createdAt: string; actor: Login | null }
+  | {
+      __typename: "CrossReferencedEvent";
+      createdAt: string;
+      actor: Login | null;
+      source: { __typename: string; number?: number; title?: string; url?: string };
+    }
+  | {
+      __typename: "RenamedTitleEvent";
+      createdAt: string;
+      actor: Login | null;
+      previousTitle: string;
+      currentTitle: string;
+    };
+interface TimelineConnection {
+  pageInfo: PageInfo;
+  nodes: TimelineNode[];
+}
+interface HistoryNode {
+  oid: string;
+  messageHeadline: string;
+  committedDate: string;
+  url: string;
+  additions: number;
+  deletions: number;
+  author: { name: string | null; user: Login | null } | null;
+  associatedPullRequests: {
+    nodes: Array<{
+      number: number;
+      title: string;
+      url: string;
+      mergedAt: string | null;
+      baseRefName: string;
+      additions: number;
+      deletions: number;
+      author: Login | null;
+      files: { totalCount: number; nodes: Array<{ path: string }> } | null;
+    }>;
+  } | null;
+}
+interface HistoryConnection {
+  totalCount: number;
+  pageInfo: PageInfo;
+  nodes: HistoryNode[];
+}
+interface ContextResponse {
+  repository: {
+    [alias: string]: unknown;
+    issue: { timelineItems: TimelineConnection } | null;
+    ref: { target: { history?: HistoryConnection } | null } | null;
+    deployments: {
+      nodes: Array<{
+        environment: string | null;
+        commitOid: string;
+        createdAt: string;
+        latestStatus: { state: string; environmentUrl: string | null } | null;
+      }>;
+    };
+    overrides: {
+      entries?: Array<{ name: string; object: { text?: string | null; isTruncated?: boolean } | null }>;
+    } | null;
+  } | null;
+}
+
+export interface HistoryRequest {
+  branch: string;
+  /** Suspect window: changes that landed between `since` and `until`. */
+  since: Date;
+  until: Date;
+  /** At most this many commits are read (100 a request). */
+  maxCommits: number;
+}
+
+export interface IncidentContextRequest extends IssueRef {
+  branch: string;
+  /** Read the branch's history in the same request; null when the suspects are already known. */
+  history: Omit<HistoryRequest, "branch"> | null;
+  /** The names of firebreak's eight labels, to learn which the repository lacks. */
+  labelNames: string[];
+}
+
+export interface ChangesRead {
+  changes: Change[];
+  /** Commits in the window, including those beyond `maxCommits` that were not read. */
+  inWindow: number;
+  /** Commits read (several commits of one pull request count once in `changes`). */
+  scanned: number;
+  /** False when the branch does not exist. */
+  branchFound: boolean;
+}
+
+export interface IncidentContext {
+  timeline: TimelineItem[];
+  /** Null when the request asked for no history. */
+  history: ChangesRead | null;
+  deployments: Deployment[];
+  missingLabels: string[];
+  /** Template overrides found in `.github/firebreak/`, by file name. */
+  overrides: Record<string, string>;
+}
+
+export async function fetchIncidentContext(
+  github: GitHubClient,
+  req: IncidentContextRequest,
+): Promise<IncidentContext> {
+  if (req.labelNames.length !== LABEL_ALIASES.length) throw new Error("expected exactly eight label names");
+  const window = req.history ?? { since: new Date(0), until: new Date(0), maxCommits: 1 };
+  const data = await github.graphql<ContextResponse>(INCIDENT_CONTEXT_QUERY, {
+    owner: req.owner,
+    repo: req.repo,
+    issue: req.issueNumber,
+    branch: `refs/heads/${req.branch}`,
+    overrides: `${req.branch}:${OVERRIDES_DIR}`,
+    withHistory: req.history !== null,
+    since: window.since.toISOString(),
+    until: window.until.toISOString(),
+    commits: Math.min(100, window.maxCommits),
+    ...Object.fromEntries(LABEL_ALIASES.map((alias, i) => [alias, req.labelNames[i]])),
+  });
+  const repository = data.repository;
+  if (!repository?.issue)
+    throw new Error(`issue #${req.issueNumber} was not found in ${req.owner}/${req.repo}`);
+
+  // The timeline and the history continue independently, so their further pages are read side by side.
+  const [timelineNodes, history] = await Promise.all([
+    readAll(repository.issue.timelineItems, Number.POSITIVE_INFINITY, async (after) => {
+      const more = await github.graphql<{ repository: { issue: { timelineItems: TimelineConnection } } }>(
+        MORE_TIMELINE_QUERY,
+        { owner: req.owner, repo: req.repo, issue: req.issueNumber, after },
+      );
+      return more.repository.issue.timelineItems;
+    }),
+    !req.history
+      ? Promise.resolve(null)
+      : repository.ref
+        ? readHistory(
+            github,
+            req,
+            { ...req.history, branch: req.branch },
+            repository.ref.target?.history ?? EMPTY_HISTORY,
+          )
+        : Promise.resolve(NO_BRANCH),
+  ]);
+
+  return {
+    timeline: timelineNodes.map(toTimelineItem).filter((item): item is TimelineItem => item !== null),
+    history,
+    deployments: repository.deployments.nodes.map((d) => ({
+      environment: d.environment ?? "unknown",
+      sha: d.commitOid,
+      createdAt: new Date(d.createdAt),
+      state: d.latestStatus?.state.toLowerCase() ?? null,
+      url: d.latestStatus?.environmentUrl ?? null,
+    })),
+    missingLabels: LABEL_ALIASES.flatMap((alias, i) =>
+      repository[alias] ? [] : [req.labelNames[i] as string],
+    ),
+    overrides: Object.fromEntries(
+      (repository.overrides?.entries ?? []).flatMap((entry) =>
+        typeof entry.object?.text === "string" && !entry.object.isTruncated
+          ? [[entry.name, entry.object.text]]
+          : [],
+      ),
+    ),
+  };
+}
+
+/** The changes in a window, when the incident context was read without them. */
+export async function fetchChanges(
+  github: GitHubClient,
+  repo: { owner: string; repo: string },
+  req: HistoryRequest,
+): Promise<ChangesRead> {
+  return readHistory(github, repo, req, null);
+}
+
+async function readHistory(
+  github: GitHubClient,
+  repo: { owner: string; repo: string },
+  req: HistoryRequest,
+  firstPage: HistoryConnection | null,
+): Promise<ChangesRead> {
+  const variables = {
+    owner: repo.owner,
+    repo: repo.repo,
+    branch: `refs/heads/${req.branch}`,
+    since: req.since.toISOString(),
+    until: req.until.toISOString(),
+  };
+  let branchFound = true;
+  const page = async (after: string | null, remaining: number) => {
+    const data = await github.graphql<{
+      repository: { ref: { target: { history?: HistoryConnection } } | null };
+    }>(HISTORY_QUERY, { ...variables, commits: Math.min(100, remaining), after });
+    if (!data.repository.ref) branchFound = false;
+    return data.repository.ref?.target.history ?? EMPTY_HISTORY;
+  };
+  const first = firstPage ?? (await page(null, req.maxCommits));
+  const nodes = await readAll(first, req.maxCommits, page);
+  return {
+    changes: onePerPullRequest(nodes.map((node) => toChange(node, req.branch))),
+    inWindow: first.totalCount,
+    scanned: nodes.length,
+    branchFound,
+  };
+}
+
+const NO_BRANCH: ChangesRead = { changes: [], inWindow: 0, scanned: 0, branchFound: false };
+const EMPTY_HISTORY: HistoryConnection = {
+  totalCount: 0,
+  pageInfo: { hasNextPage: false, endCursor: null },
+  nodes: [],
+};
+
+async function readAll<T>(
+  first: { pageInfo: PageInfo; nodes: T[] },
+  limit: number,
+  next: (after: string, remaining: number) => Promise<{ pageInfo: PageInfo; nodes: T[] }>,
+): Promise<T[]> {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page.hasNextPage && page.endCursor && nodes.length < limit) {
+    const more = await next(page.endCursor, limit - nodes.length);
+    nodes.push(...more.nodes);
+    page = more.pageInfo;
+  }
+  return nodes.slice(0, limit);
+}
+
+function toTimelineItem(node: TimelineNode): TimelineItem | null {
+  const createdAt = new Date(node.createdAt);
+  const actor = "actor" in node ? (node.actor?.login ?? null) : null;
+  switch (node.__typename) {
+    case "IssueComment":
+      return {
+        type: "comment",
+        id: node.databaseId,
+        author: node.author?.login ?? null,
+        byApp: node.viewerDidAuthor,
+        createdAt,
+        body: node.body,
+      };
+    case "LabeledEvent":
+    case "UnlabeledEvent":
+      return {
+        type: node.__typename === "LabeledEvent" ? "labeled" : "unlabeled",
+        label: node.label.name,
+        actor,
+        createdAt,
+      };
+    case "AssignedEvent":
+    case "UnassignedEvent":
+      return {
+        type: node.__typename === "AssignedEvent" ? "assigned" : "unassigned",
+        assignee: node.assignee?.login ?? null,
+        actor,
+        createdAt,
+      };
+    case "ClosedEvent":
+    case "ReopenedEvent":
+      return { type: node.__typename === "ClosedEvent" ? "closed" : "reopened", actor, createdAt };
+    case "CrossReferencedEvent": {
+      const { source } = node;
+      if (source.number === undefined || !source.url) return null;
+      return {
+        type: "cross-referenced",
+        actor,
+        createdAt,
+        source: {
+          kind: source.__typename === "PullRequest" ? "pull_request" : "issue",
+          number: source.number,
+          title: source.title ?? "",
+          url: source.url,
+        },
+      };
+    }
+    case "RenamedTitleEvent":
+      return { type: "renamed", from: node.previousTitle, to: node.currentTitle, actor, createdAt };
+    default:
+      return null;
+  }
+}
+
+function toChange(node: HistoryNode, branch: string): Change {
+  // A commit can belong to several PRs; only a PR merged into this branch explains how it landed.
+  const pr = node.associatedPullRequests?.nodes.find((p) => p.mergedAt && p.baseRefName === branch) ?? null;
+  const files = pr?.files ?? null;
+  return {
+    sha: node.oid,
+    headline: node.messageHeadline,
+    url: node.url,
+    landedAt: new Date(pr?.mergedAt ?? node.committedDate),
+    author: node.author?.user?.login ?? node.author?.name ?? null,
+    additions: pr ? pr.additions : node.additions,
+    deletions: pr ? pr.deletions : node.deletions,
+    paths: files?.nodes.map((f) => f.path) ?? [],
+    pathsTruncated: files ? files.totalCount > files.nodes.length : false,
+    pullRequest:
+      pr?.mergedAt != null
+        ? {
+            number: pr.number,
+            title: pr.title,
+            url: pr.url,
+            author: pr.author?.login ?? null,
+            mergedAt: new Date(pr.mergedAt),
+          }
+        : null,
+  };
+}
+
+/**
+ * A merged branch brings its own commits into the history next to the merge commit; they all
+ * belong to one pull request, which is one suspect. History is newest first, so the merge (or
+ * last rebased) commit is the one kept.
+ */
+function onePerPullRequest(changes: Change[]): Change[] {
+  const seen = new Set<number>();
+  return changes.filter((change) => {
+    if (!change.pullRequest) return true;
+    if (seen.has(change.pullRequest.number)) return false;
+    seen.add(change.pullRequest.number);
+    return true;
+  });
+}

@@ -1,0 +1,10 @@
+// The Probot app: wiring only. Each handler decides from the payload first and costs nothing on
+// issues that are not incidents.
+import type { Probot } from "probot";
+import { appIdentityLoader } from "./github/app-identity.js";
+import { handleIssueEvent } from "./handlers/issues.js";
+
+export default function firebreak(app: Probot): void {
+  const deps = { identity: appIdentityLoader(() => app.auth()), now: () => new Date() };
+  app.on(["issues.opened", "issues.labeled", "issues.unlabeled"], handleIssueEvent(deps));
+}

@@ -1,0 +1,93 @@
+// Handlebars rendering of firebreak's comments. Built-in templates ship in templates/; a repository
+// may override any of them with `.github/firebreak/<name>.md.hbs`. A broken override never stops a
+// comment: the built-in one is used and a warning names the file, the line and the problem.
+import Handlebars from "handlebars";
+import checklistRespond from "../../templates/checklist-respond.md.hbs";
+import escalation from "../../templates/escalation.md.hbs";
+import tracker from "../../templates/tracker.md.hbs";
+import { OVERRIDES_DIR } from "../github/incident-context.js";
+
+export const BUILTIN_TEMPLATES = {
+  tracker,
+  "checklist-respond": checklistRespond,
+  escalation,
+} as const;
+
+export type TemplateName = keyof typeof BUILTIN_TEMPLATES;
+
+// Views are built as already-safe markdown, so nothing is HTML-escaped here; strict mode turns a
+// reference to a field firebreak does not provide into an error instead of silent blank text.
+const COMPILE_OPTIONS = { strict: true, noEscape: true } as const;
+
+const handlebars = Handlebars.create();
+handlebars.registerHelper("eq", (a: unknown, b: unknown) => a === b);
+
+const builtins = new Map(
+  Object.entries(BUILTIN_TEMPLATES).map(([name, source]) => [
+    name,
+    handlebars.compile(source, COMPILE_OPTIONS),
+  ]),
+);
+
+export interface Renderer {
+  render(name: TemplateName, view: object): string;
+  /** Problems met with the repository's overrides so far, one line each. */
+  readonly warnings: readonly string[];
+}
+
+/** `overrides` maps file names found in `.github/firebreak/` to their text. */
+export function createRenderer(overrides: Record<string, string> = {}): Renderer {
+  const warnings: string[] = [];
+  const compiled = new Map<string, HandlebarsTemplateDelegate>();
+  for (const name of Object.keys(BUILTIN_TEMPLATES)) {
+    const source = overrides[`${name}.md.hbs`];
+    if (source === undefined) continue;
+    try {
+      handlebars.parse(source);
+      compiled.set(name, handlebars.compile(source, COMPILE_OPTIONS));
+    } catch (error) {
+      warnings.push(overrideWarning(name, error));
+    }
+  }
+  return {
+    warnings,
+    render(name, view) {
+      const override = compiled.get(name);
+      if (override) {
+        try {
+          return override(view);
+        } catch (error) {
+          compiled.delete(name);
+          warnings.push(overrideWarning(name, error));
+        }
+      }
+      const builtin = builtins.get(name);
+      if (!builtin) throw new Error(`no built-in template ${name}`);
+      return builtin(view);
+    },
+  };
+}
+
+function overrideWarning(name: string, error: unknown): string {
+  const file = `${OVERRIDES_DIR}/${name}.md.hbs`;
+  const { line, problem } = describeTemplateError(error);
+  return `\`${file}\`${line ? ` line ${line}` : ""}: ${problem}; the built-in ${name} template was used instead`;
+}
+
+function describeTemplateError(error: unknown): { line: number | null; problem: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error && typeof error === "object" && "lineNumber" in error && typeof error.lineNumber === "number") {
+    // Parse errors: "Parse error on line 3:\n<excerpt>\n----^\nExpecting ..., got ..." or "if doesn't match each - 3:3".
+    const expecting = message.split("\n").find((l) => l.startsWith("Expecting"));
+    const summary = (expecting ?? message.split("\n")[0] ?? message).replace(/ - \d+:\d+$/, "");
+    return { line: error.lineNumber, problem: `the template does not compile (${summary})` };
+  }
+  const missing = /^"([^"]+)" not defined in .* - (\d+):\d+$/.exec(message);
+  if (missing) {
+    return {
+      line: Number(missing[2]),
+      problem: `\`${missing[1]}\` is not a field or helper firebreak provides`,
+    };
+  }
+  return { line: null, problem: `the template failed (${message.split("\n")[0]})` };
+}

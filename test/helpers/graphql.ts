@@ -1,0 +1,154 @@
+// GraphQL answers shaped as GitHub returns them for firebreak's queries.
+type Json = Record<string, any>;
+
+export function labeledNode(label: string, createdAt: string, actor = "alice"): Json {
+  return { __typename: "LabeledEvent", createdAt, actor: { login: actor }, label: { name: label } };
+}
+
+export function unlabeledNode(label: string, createdAt: string, actor = "alice"): Json {
+  return { __typename: "UnlabeledEvent", createdAt, actor: { login: actor }, label: { name: label } };
+}
+
+export function commentNode(
+  id: number,
+  body: string,
+  createdAt: string,
+  options: { byApp?: boolean; author?: string } = {},
+): Json {
+  return {
+    __typename: "IssueComment",
+    databaseId: id,
+    author: { login: options.author ?? (options.byApp ? "firebreak" : "alice") },
+    viewerDidAuthor: options.byApp ?? false,
+    createdAt,
+    body,
+  };
+}
+
+export interface CommitOptions {
+  sha: string;
+  headline: string;
+  committedDate: string;
+  author?: string;
+  additions?: number;
+  deletions?: number;
+  pr?: { number: number; title: string; mergedAt: string; author?: string; files: string[] } | null;
+}
+
+export function commitNode(c: CommitOptions): Json {
+  return {
+    oid: c.sha,
+    messageHeadline: c.headline,
+    committedDate: c.committedDate,
+    url: `https://github.com/acme/shop/commit/${c.sha}`,
+    additions: c.additions ?? 10,
+    deletions: c.deletions ?? 2,
+    author: { name: c.author ?? "Bob", user: { login: c.author ?? "bob" } },
+    associatedPullRequests: {
+      nodes: c.pr
+        ? [
+            {
+              number: c.pr.number,
+              title: c.pr.title,
+              url: `https://github.com/acme/shop/pull/${c.pr.number}`,
+              mergedAt: c.pr.mergedAt,
+              baseRefName: "main",
+              additions: c.additions ?? 10,
+              deletions: c.deletions ?? 2,
+              author: { login: c.pr.author ?? c.author ?? "bob" },
+              files: { totalCount: c.pr.files.length, nodes: c.pr.files.map((path) => ({ path })) },
+            },
+          ]
+        : [],
+    },
+  };
+}
+
+export interface ContextOptions {
+  existingLabels?: string[];
+  timeline?: Json[];
+  timelineNext?: string | null;
+  commits?: Json[] | null;
+  totalCommits?: number;
+  historyNext?: string | null;
+  deployments?: Json[];
+  overrides?: Record<string, string> | null;
+  branchMissing?: boolean;
+}
+
+export const ALL_LABELS = [
+  "incident/sev1",
+  "incident/sev2",
+  "incident/sev3",
+  "incident/sev4",
+  "incident/investigating",
+  "incident/identified",
+  "incident/monitoring",
+  "incident/resolved",
+];
+
+/** The answer to the IncidentContext query. Labels: l0..l7 in the order of ALL_LABELS. */
+export function contextResponse(o: ContextOptions = {}): Json {
+  const existing = o.existingLabels ?? ALL_LABELS;
+  const labels = Object.fromEntries(
+    ALL_LABELS.map((name, i) => [`l${i}`, existing.includes(name) ? { name } : null]),
+  );
+  return {
+    data: {
+      repository: {
+        ...labels,
+        issue: {
+          timelineItems: {
+            pageInfo: { hasNextPage: Boolean(o.timelineNext), endCursor: o.timelineNext ?? null },
+            nodes: o.timeline ?? [],
+          },
+        },
+        ...(o.commits === null || o.commits === undefined
+          ? {}
+          : {
+              ref: o.branchMissing
+                ? null
+                : {
+                    target: {
+                      history: {
+                        totalCount: o.totalCommits ?? o.commits.length,
+                        pageInfo: { hasNextPage: Boolean(o.historyNext), endCursor: o.historyNext ?? null },
+                        nodes: o.commits,
+                      },
+                    },
+                  },
+            }),
+        deployments: { nodes: o.deployments ?? [] },
+        overrides: o.overrides
+          ? {
+              entries: Object.entries(o.overrides).map(([name, text]) => ({
+                name,
+                object: { text, isTruncated: false },
+              })),
+            }
+          : null,
+      },
+    },
+  };
+}
+
+export function historyResponse(
+  commits: Json[],
+  o: { totalCount?: number; next?: string | null } = {},
+): Json {
+  return {
+    data: {
+      repository: {
+        ref: {
+          target: {
+            history: {
+              totalCount: o.totalCount ?? commits.length,
+              pageInfo: { hasNextPage: Boolean(o.next), endCursor: o.next ?? null },
+              nodes: commits,
+            },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_LABEL_NAMES as names } from "../../src/core/labels.js";
+import type { TimelineItem } from "../../src/core/model.js";
+import { replayTimeline } from "../../src/core/timeline.js";
+
+const at = (minute: number) => new Date(Date.UTC(2026, 10, 22, 14, minute));
+const labeled = (label: string, minute: number, actor = "alice"): TimelineItem => ({
+  type: "labeled",
+  label,
+  actor,
+  createdAt: at(minute),
+});
+const unlabeled = (label: string, minute: number, actor = "alice"): TimelineItem => ({
+  type: "unlabeled",
+  label,
+  actor,
+  createdAt: at(minute),
+});
+
+describe("replayTimeline", () => {
+  it("dates the declaration from the first severity label and records status changes", () => {
+    const history = replayTimeline(
+      [labeled("bug", 0), labeled("incident/sev2", 1), labeled("incident/investigating", 2, "firebreak")],
+      names,
+    );
+    expect(history.declaredAt).toEqual(at(1));
+    expect(history.severity).toBe("sev2");
+    expect(history.status).toBe("investigating");
+    expect(history.entries.map((e) => [e.kind, e.text])).toEqual([
+      ["declared", "Declared SEV2 by @&#8203;alice"],
+      ["status", "Status **investigating** by @&#8203;firebreak"],
+    ]);
+  });
+
+  it("replays in time order whatever order the records come in", () => {
+    const history = replayTimeline([labeled("incident/sev1", 5), labeled("incident/sev3", 1)], names);
+    expect(history.declaredAt).toEqual(at(1));
+    expect(history.severityChanges).toEqual([{ at: at(5), from: "sev3", to: "sev1" }]);
+    expect(history.entries.at(-1)?.text).toBe("Escalated from SEV3 to SEV1 by @&#8203;alice");
+  });
+
+  it("takes the most severe of two severity labels and notes the removal of the other", () => {
+    const history = replayTimeline(
+      [labeled("incident/sev3", 1), labeled("incident/sev1", 2, "bob"), unlabeled("incident/sev3", 3, "firebreak")],
+      names,
+    );
+    expect(history.severity).toBe("sev1");
+    expect(history.entries.map((e) => e.text)).toEqual([
+      "Declared SEV3 by @&#8203;alice",
+      "Escalated from SEV3 to SEV1 by @&#8203;bob",
+      "`incident/sev3` removed by @&#8203;firebreak; SEV1 stands",
+    ]);
+  });
+
+  it("records lowering the severity and losing the last severity label", () => {
+    const history = replayTimeline(
+      [labeled("incident/sev1", 1), unlabeled("incident/sev1", 2), labeled("incident/sev3", 3), unlabeled("incident/sev3", 4)],
+      names,
+    );
+    expect(history.entries.map((e) => e.kind)).toEqual(["declared", "no-longer-incident", "declared", "no-longer-incident"]);
+    expect(history.entries[2]?.text).toBe("Declared again as SEV3 by @&#8203;alice");
+    expect(history.declaredAt).toEqual(at(1));
+    expect(history.severity).toBeNull();
+  });
+
+  it("describes assignment, closing, references and retitling without pinging anyone", () => {
+    const items: TimelineItem[] = [
+      labeled("incident/sev2", 0),
+      { type: "assigned", assignee: "carol", actor: "alice", createdAt: at(1) },
+      {
+        type: "cross-referenced",
+        actor: "dave",
+        createdAt: at(2),
+        source: { kind: "pull_request", number: 7, title: "Revert @erin's change", url: "https://x/pull/7" },
+      },
+      { type: "renamed", from: "a", to: "Checkout <b>down</b>", actor: "alice", createdAt: at(3) },
+      { type: "closed", actor: null, createdAt: at(4) },
+      { type: "reopened", actor: "alice", createdAt: at(5) },
+    ];
+    expect(replayTimeline(items, names).entries.map((e) => e.text).slice(1)).toEqual([
+      "@&#8203;carol assigned by @&#8203;alice",
+      "Referenced from pull request [#7](https://x/pull/7) Revert @&#8203;erin's change by @&#8203;dave",
+      "Retitled to “Checkout &lt;b&gt;down&lt;/b&gt;” by @&#8203;alice",
+      "Issue closed by someone",
+      "Issue reopened by @&#8203;alice",
+    ]);
+  });
+
+  it("ignores comments and labels that are not firebreak's", () => {
+    const history = replayTimeline(
+      [{ type: "comment", id: 1, author: "a", byApp: false, createdAt: at(0), body: "/status" }, labeled("bug", 1)],
+      names,
+    );
+    expect(history).toMatchObject({ declaredAt: null, severity: null, status: null, entries: [] });
+  });
+});

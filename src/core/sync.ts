@@ -24,6 +24,8 @@ export interface SyncInput {
   assignOnDeclare: (severity: SeverityKey) => string[];
   /** firebreak's own login as GraphQL reports actors (no `[bot]` suffix). */
   appLogin: string;
+  /** Who opened the issue. */
+  reporter: string | null;
   now: Date;
 }
 
@@ -49,6 +51,7 @@ export interface SyncPlan {
 /** Null when the issue is not, and never was, an incident: nothing to write. */
 export function planSync(input: SyncInput): SyncPlan | null {
   const { names } = input;
+  const replayOptions = { appLogin: input.appLogin, reporter: input.reporter };
   const own = input.timeline.filter((item) => item.type === "comment" && item.byApp) as Array<
     Extract<TimelineItem, { type: "comment" }>
   >;
@@ -59,7 +62,7 @@ export function planSync(input: SyncInput): SyncPlan | null {
   if (!severity) {
     // The severity label is gone. Without a tracker there is nothing to mark.
     if (!tracker) return null;
-    const history = replayTimeline(input.timeline, names);
+    const history = replayTimeline(input.timeline, names, replayOptions);
     return {
       severity: lastKnownSeverity(input.timeline, names) ?? "sev4",
       status: statusIn(input.labels, names) ?? "investigating",
@@ -82,14 +85,6 @@ export function planSync(input: SyncInput): SyncPlan | null {
   const status = statusIn(input.labels, names) ?? "investigating";
   if (!statusIn(input.labels, names)) addLabels.push(names.status[status]);
   const removeLabels = present.slice(1).map((key) => names.severity[key]);
-  const notices =
-    removeLabels.length > 0
-      ? [
-          `An incident has one severity: ${present.map((key) => `\`${names.severity[key]}\``).join(" and ")} were both set, ` +
-            `so firebreak kept the most severe, ${severityTag(severity)}, and removed ${removeLabels.map((l) => `\`${l}\``).join(", ")}. ` +
-            `To lower the severity, remove \`${names.severity[severity]}\` first, then add the lower one.`,
-        ]
-      : [];
 
   // Our own label writes, as the timeline will record them, so the tracker shows them already.
   const planned: TimelineItem[] = [
@@ -106,7 +101,7 @@ export function planSync(input: SyncInput): SyncPlan | null {
       createdAt: input.now,
     })),
   ];
-  const history = replayTimeline([...input.timeline, ...planned], names);
+  const history = replayTimeline([...input.timeline, ...planned], names, replayOptions);
 
   const lastChange = history.severityChanges.at(-1);
   let escalation: SyncPlan["escalation"] = null;
@@ -133,7 +128,7 @@ export function planSync(input: SyncInput): SyncPlan | null {
     escalation,
     declaredAt: history.declaredAt ?? input.now,
     history,
-    notices,
+    notices: history.correction ? [correctionNotice(history.correction, names)] : [],
   };
 }
 
@@ -141,4 +136,13 @@ function lastKnownSeverity(timeline: TimelineItem[], names: LabelNames): Severit
   const added = timeline.filter((item) => item.type === "labeled" && severityOfLabel(item.label, names));
   const last = added.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).at(-1);
   return last?.type === "labeled" ? severityOfLabel(last.label, names) : null;
+}
+
+function correctionNotice(correction: { removed: string[]; kept: SeverityKey }, names: LabelNames): string {
+  const removed = correction.removed.map((label) => `\`${label}\``).join(", ");
+  const kept = names.severity[correction.kept];
+  return (
+    `An incident has one severity: next to \`${kept}\`, firebreak removed ${removed} and kept the most severe, ` +
+    `${severityTag(correction.kept)}. To lower the severity, remove \`${kept}\` first, then add the lower one.`
+  );
 }

@@ -31,10 +31,26 @@ export interface IncidentHistory {
   entries: TimelineEntry[];
   /** Every change of the effective severity after the declaration, oldest first. */
   severityChanges: Array<{ at: Date; from: SeverityKey; to: SeverityKey }>;
+  /**
+   * firebreak removed less severe labels that stood next to the severity, and no severity label
+   * has changed since: the tracker explains it until the next change.
+   */
+  correction: { removed: string[]; kept: SeverityKey } | null;
+}
+
+export interface ReplayOptions {
+  /** firebreak's login as GraphQL names actors; its own label writes read differently. */
+  appLogin?: string;
+  /** The issue's author: an incident declared from the form is declared by them. */
+  reporter?: string | null;
 }
 
 /** Replays label, assignment, close and reference records into what happened to the incident. */
-export function replayTimeline(items: readonly TimelineItem[], names: LabelNames): IncidentHistory {
+export function replayTimeline(
+  items: readonly TimelineItem[],
+  names: LabelNames,
+  options: ReplayOptions = {},
+): IncidentHistory {
   const ordered = [...items].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   const labels = new Set<string>();
   let severity: SeverityKey | null = null;
@@ -42,6 +58,7 @@ export function replayTimeline(items: readonly TimelineItem[], names: LabelNames
   let declaredAt: Date | null = null;
   const entries: TimelineEntry[] = [];
   const severityChanges: IncidentHistory["severityChanges"] = [];
+  let correction: IncidentHistory["correction"] = null;
   const add = (at: Date, kind: TimelineKind, text: string) => entries.push({ at, kind, text });
 
   for (const item of ordered) {
@@ -52,10 +69,15 @@ export function replayTimeline(items: readonly TimelineItem[], names: LabelNames
         if (item.type === "labeled") labels.add(item.label);
         else labels.delete(item.label);
         const now = severitiesIn([...labels], names)[0] ?? null;
+        const bySelf = item.actor !== null && item.actor === options.appLogin;
+        const correcting = bySelf && item.type === "unlabeled";
+        if (severityOfLabel(item.label, names) && !correcting) correction = null;
         if (now !== severity) {
           if (now && !severity && !declaredAt) {
             declaredAt = item.createdAt;
-            add(item.createdAt, "declared", `Declared ${severityTag(now)}${by}`);
+            const declarer =
+              bySelf && options.reporter ? ` by ${quietLogin(options.reporter)} with the incident form` : by;
+            add(item.createdAt, "declared", `Declared ${severityTag(now)}${declarer}`);
           } else if (now && !severity) {
             add(item.createdAt, "declared", `Declared again as ${severityTag(now)}${by}`);
           } else if (now && severity) {
@@ -76,6 +98,10 @@ export function replayTimeline(items: readonly TimelineItem[], names: LabelNames
             "severity",
             `\`${inlineText(item.label, 50)}\` removed${by}; ${severityTag(severity)} stands`,
           );
+          if (correcting) {
+            const earlier = correction?.kept === severity ? correction.removed : [];
+            correction = { removed: [...earlier, item.label], kept: severity };
+          }
         }
         const labelStatus = statusOfLabel(item.label, names);
         if (labelStatus && item.type === "labeled" && labelStatus !== status) {
@@ -112,5 +138,5 @@ export function replayTimeline(items: readonly TimelineItem[], names: LabelNames
         break;
     }
   }
-  return { declaredAt, severity, status, entries, severityChanges };
+  return { declaredAt, severity, status, entries, severityChanges, correction };
 }

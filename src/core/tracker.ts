@@ -82,7 +82,7 @@ export interface TrackerView {
 }
 
 export function describeResponseTarget(target: ResponseTarget): string {
-  if (target.kind === "next_business_day") return "by the next business day";
+  if (target.kind === "next_business_day") return "on the next business day";
   if (target.ms === 0) return "immediately";
   return `within ${formatDuration(target.ms)}`;
 }

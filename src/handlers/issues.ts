@@ -49,6 +49,7 @@ export function handleIssueEvent(deps: HandlerDeps) {
           title: payload.issue.title,
           body: payload.issue.body ?? "",
           labels,
+          reporter: payload.issue.user?.login ?? null,
         },
         defaultBranch: payload.repository.default_branch,
         loaded,

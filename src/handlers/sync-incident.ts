@@ -38,6 +38,8 @@ export interface IncidentIssue extends IssueRef {
   body: string;
   /** Label names as the webhook reports them, after the event. */
   labels: string[];
+  /** Who opened the issue. */
+  reporter: string | null;
 }
 
 export interface SyncRequest {
@@ -87,6 +89,7 @@ export async function syncIncident(req: SyncRequest): Promise<SyncPlan | null> {
     names,
     assignOnDeclare: (severity) => config.severities[severity].assign,
     appLogin: req.appLogin,
+    reporter: issue.reporter,
     now,
   });
   if (!plan) return null;

@@ -79,18 +79,27 @@ function describeTemplateError(error: unknown): { line: number | null; problem: 
   // Strict mode at render time: `"colour" not defined in [object Object] - 2:2`
   const missing = /^"([^"]+)" not defined in .* - (\d+):\d+$/.exec(message);
   if (missing) {
-    return { line: Number(missing[2]), problem: `\`${missing[1]}\` is not a field or helper firebreak provides` };
+    return {
+      line: Number(missing[2]),
+      problem: `\`${missing[1]}\` is not a field or helper firebreak provides`,
+    };
   }
   // The parser: "Parse error on line 4:\n<excerpt>\n----^\nExpecting 'OPEN', got 'EOF'"
   const parse = /^Parse error on line (\d+):/.exec(message);
   if (parse) {
     const expecting = message.split("\n").find((l) => l.startsWith("Expecting"));
-    return { line: Number(parse[1]), problem: `the template does not compile (${expecting ?? "syntax error"})` };
+    return {
+      line: Number(parse[1]),
+      problem: `the template does not compile (${expecting ?? "syntax error"})`,
+    };
   }
   // The compiler: "if doesn't match each - 3:3"
   const located = / - (\d+):\d+$/.exec(message);
   if (located) {
-    return { line: Number(located[1]), problem: `the template does not compile (${message.replace(/ - \d+:\d+$/, "")})` };
+    return {
+      line: Number(located[1]),
+      problem: `the template does not compile (${message.replace(/ - \d+:\d+$/, "")})`,
+    };
   }
   return { line: null, problem: `the template failed (${message.split("\n")[0]})` };
 }

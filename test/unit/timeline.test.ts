@@ -41,7 +41,11 @@ describe("replayTimeline", () => {
 
   it("takes the most severe of two severity labels and notes the removal of the other", () => {
     const history = replayTimeline(
-      [labeled("incident/sev3", 1), labeled("incident/sev1", 2, "bob"), unlabeled("incident/sev3", 3, "firebreak")],
+      [
+        labeled("incident/sev3", 1),
+        labeled("incident/sev1", 2, "bob"),
+        unlabeled("incident/sev3", 3, "firebreak"),
+      ],
       names,
     );
     expect(history.severity).toBe("sev1");
@@ -54,10 +58,20 @@ describe("replayTimeline", () => {
 
   it("records lowering the severity and losing the last severity label", () => {
     const history = replayTimeline(
-      [labeled("incident/sev1", 1), unlabeled("incident/sev1", 2), labeled("incident/sev3", 3), unlabeled("incident/sev3", 4)],
+      [
+        labeled("incident/sev1", 1),
+        unlabeled("incident/sev1", 2),
+        labeled("incident/sev3", 3),
+        unlabeled("incident/sev3", 4),
+      ],
       names,
     );
-    expect(history.entries.map((e) => e.kind)).toEqual(["declared", "no-longer-incident", "declared", "no-longer-incident"]);
+    expect(history.entries.map((e) => e.kind)).toEqual([
+      "declared",
+      "no-longer-incident",
+      "declared",
+      "no-longer-incident",
+    ]);
     expect(history.entries[2]?.text).toBe("Declared again as SEV3 by @&#8203;alice");
     expect(history.declaredAt).toEqual(at(1));
     expect(history.severity).toBeNull();
@@ -77,7 +91,11 @@ describe("replayTimeline", () => {
       { type: "closed", actor: null, createdAt: at(4) },
       { type: "reopened", actor: "alice", createdAt: at(5) },
     ];
-    expect(replayTimeline(items, names).entries.map((e) => e.text).slice(1)).toEqual([
+    expect(
+      replayTimeline(items, names)
+        .entries.map((e) => e.text)
+        .slice(1),
+    ).toEqual([
       "@&#8203;carol assigned by @&#8203;alice",
       "Referenced from pull request [#7](https://x/pull/7) Revert @&#8203;erin's change by @&#8203;dave",
       "Retitled to “Checkout &lt;b&gt;down&lt;/b&gt;” by @&#8203;alice",
@@ -88,7 +106,10 @@ describe("replayTimeline", () => {
 
   it("ignores comments and labels that are not firebreak's", () => {
     const history = replayTimeline(
-      [{ type: "comment", id: 1, author: "a", byApp: false, createdAt: at(0), body: "/status" }, labeled("bug", 1)],
+      [
+        { type: "comment", id: 1, author: "a", byApp: false, createdAt: at(0), body: "/status" },
+        labeled("bug", 1),
+      ],
       names,
     );
     expect(history).toMatchObject({ declaredAt: null, severity: null, status: null, entries: [] });

@@ -26,14 +26,28 @@ function change(n: number, path: string, hoursBefore: number): Change {
     deletions: 1,
     paths: [path],
     pathsTruncated: false,
-    pullRequest: { number: n, title: `PR ${n} by @carol`, url: `https://github.com/acme/shop/pull/${n}`, author: "bob", mergedAt: landedAt },
+    pullRequest: {
+      number: n,
+      title: `PR ${n} by @carol`,
+      url: `https://github.com/acme/shop/pull/${n}`,
+      author: "bob",
+      mergedAt: landedAt,
+    },
   };
 }
 
 function suspects(count: number, maxShown = 10) {
-  const changes = Array.from({ length: count }, (_, i) => change(i + 1, i === 3 ? "src/checkout/pay.ts" : `src/other${i}.ts`, i + 1));
+  const changes = Array.from({ length: count }, (_, i) =>
+    change(i + 1, i === 3 ? "src/checkout/pay.ts" : `src/other${i}.ts`, i + 1),
+  );
   const text = { title: "Checkout is down", body: "", labels: [] };
-  const ranked = rankSuspects({ changes, deployments: [], incident: text, reference: DECLARED, windowMs: 48 * 3_600_000 });
+  const ranked = rankSuspects({
+    changes,
+    deployments: [],
+    incident: text,
+    reference: DECLARED,
+    windowMs: 48 * 3_600_000,
+  });
   return buildSuspectsView("k", {
     ranked,
     maxShown,
@@ -48,7 +62,13 @@ function suspects(count: number, maxShown = 10) {
 
 function input(overrides: Partial<TrackerInput> = {}): TrackerInput {
   return {
-    severity: { key: "sev2", name: "High", meaning: "Major feature down", respondWithin: { kind: "duration", ms: 30 * 60_000 }, notify: [] },
+    severity: {
+      key: "sev2",
+      name: "High",
+      meaning: "Major feature down",
+      respondWithin: { kind: "duration", ms: 30 * 60_000 },
+      notify: [],
+    },
     status: "investigating",
     noLongerIncident: false,
     declaredAt: DECLARED,
@@ -75,7 +95,7 @@ describe("tracker view", () => {
   it("describes every kind of response target", () => {
     expect(describeResponseTarget({ kind: "duration", ms: 0 })).toBe("immediately");
     expect(describeResponseTarget({ kind: "duration", ms: 2 * 3_600_000 })).toBe("within 2 h");
-    expect(describeResponseTarget({ kind: "next_business_day" })).toBe("by the next business day");
+    expect(describeResponseTarget({ kind: "next_business_day" })).toBe("on the next business day");
   });
 
   it("ranks the suspect that touches the incident's words first, shows at most max_shown, counts the rest", () => {
@@ -97,14 +117,25 @@ describe("tracker view", () => {
   });
 
   it("keys suspects on everything they were ranked from", () => {
-    const parts = { reference: DECLARED, windowMs: 1, branch: "main", maxShown: 10, maxScanned: 100, text: { title: "a", body: "", labels: [] } };
+    const parts = {
+      reference: DECLARED,
+      windowMs: 1,
+      branch: "main",
+      maxShown: 10,
+      maxScanned: 100,
+      text: { title: "a", body: "", labels: [] },
+    };
     expect(suspectsKey(parts)).toBe(suspectsKey({ ...parts }));
     expect(suspectsKey(parts)).not.toBe(suspectsKey({ ...parts, text: { ...parts.text, title: "b" } }));
     expect(suspectsKey(parts)).not.toBe(suspectsKey({ ...parts, reference: new Date(0) }));
   });
 
   it("shows the last 15 timeline entries and folds older ones into a visible count", () => {
-    const entries = Array.from({ length: 427 }, (_, i) => ({ at: DECLARED, kind: "status" as const, text: `event ${i}` }));
+    const entries = Array.from({ length: 427 }, (_, i) => ({
+      at: DECLARED,
+      kind: "status" as const,
+      text: `event ${i}`,
+    }));
     const body = render(buildTrackerView(input({ entries })));
     expect(body).toContain("_… 412 earlier events_");
     expect(body).toContain("event 426");
@@ -112,7 +143,11 @@ describe("tracker view", () => {
   });
 
   it("stays within GitHub's 65,536-character limit by folding more of the timeline", () => {
-    const entries = Array.from({ length: 50 }, (_, i) => ({ at: DECLARED, kind: "status" as const, text: `${"x".repeat(5_000)} ${i}` }));
+    const entries = Array.from({ length: 50 }, (_, i) => ({
+      at: DECLARED,
+      kind: "status" as const,
+      text: `${"x".repeat(5_000)} ${i}`,
+    }));
     const body = renderTrackerWithinLimit(input({ entries }), render);
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body).toMatch(/_… \d+ earlier events_/);

@@ -99,7 +99,7 @@ export function replayTimeline(
             `\`${inlineText(item.label, 50)}\` removed${by}; ${severityTag(severity)} stands`,
           );
           if (correcting) {
-            const earlier = correction?.kept === severity ? correction.removed : [];
+            const earlier: string[] = correction?.kept === severity ? correction.removed : [];
             correction = { removed: [...earlier, item.label], kept: severity };
           }
         }

@@ -45,7 +45,7 @@ fragment HistoryPage on CommitHistoryConnection {
   nodes {
     oid messageHeadline committedDate url additions deletions
     author { name user { login } }
-    associatedPullRequests(first: 1) {
+    associatedPullRequests(first: 3) {
       nodes {
         number title url mergedAt baseRefName additions deletions author { login }
         files(first: 100) { totalCount nodes { path } }

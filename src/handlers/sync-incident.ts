@@ -55,7 +55,10 @@ export interface SyncRequest {
   now: Date;
 }
 
-/** Reading a little more history than the window lets the declaration's first read serve it. */
+/**
+ * Reading a little more history than the window, on both sides, lets the declaration's first read
+ * serve it even when GitHub's clock and ours disagree by a few minutes.
+ */
 const WINDOW_SLACK_MS = 10 * 60_000;
 
 export async function syncIncident(req: SyncRequest): Promise<SyncPlan | null> {
@@ -74,7 +77,7 @@ export async function syncIncident(req: SyncRequest): Promise<SyncPlan | null> {
     history: declaring
       ? {
           since: new Date(now.getTime() - guessWindow - WINDOW_SLACK_MS),
-          until: now,
+          until: new Date(now.getTime() + WINDOW_SLACK_MS),
           maxCommits: config.suspects.max_scanned,
         }
       : null,
@@ -238,12 +241,12 @@ async function suspectsFor(
   };
 }
 
-/** Did the declaration's first read (now − window − slack … now) cover the window the plan needs? */
+/** Did the declaration's first read (now − window − slack … now + slack) cover the window the plan needs? */
 function coversWindow(req: SyncRequest, since: Date, reference: Date, windowMs: number): boolean {
   const { config } = req.loaded;
   const guess = severitiesIn(req.issue.labels, config.labels)[0] ?? req.formSeverity ?? "sev4";
   const readSince = req.now.getTime() - config.severities[guess].suspect_window - WINDOW_SLACK_MS;
-  return readSince <= since.getTime() && reference.getTime() <= req.now.getTime() && windowMs > 0;
+  return readSince <= since.getTime() && reference.getTime() <= req.now.getTime() + WINDOW_SLACK_MS && windowMs > 0;
 }
 
 function isIncidentLabel(label: string, config: Config): boolean {

@@ -1,7 +1,7 @@
 // A fake api.github.com for the benchmark, served by nock: it answers every request firebreak makes
 // after a fixed latency and records each one (what, when it started, when it was answered).
 import nock from "nock";
-import { ALL_LABELS, commitNode } from "../test/helpers/graphql.js";
+import { ALL_LABELS, commitNode, labelsAfter } from "../test/helpers/graphql.js";
 import { API, APP_ID, APP_SLUG } from "../test/helpers/probot.js";
 
 type Json = Record<string, any>;
@@ -102,6 +102,7 @@ export function fakeGitHub(repo: FakeRepo, latencyMs: number): FakeGitHub {
               repository: {
                 ...labels,
                 issue: {
+                  labels: { nodes: labelsAfter(repo.timeline).map((name) => ({ name })) },
                   timelineItems: {
                     pageInfo: { hasNextPage: false, endCursor: null },
                     nodes: repo.timeline,

@@ -154,6 +154,7 @@ export class FakeGitHub {
       repository: {
         ...labels,
         issue: {
+          labels: { nodes: [...this.issueLabels].map((name) => ({ name })) },
           timelineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: this.timelineNodes() },
         },
         ...(variables.withHistory ? { ref: { target: { history: history() } } } : {}),

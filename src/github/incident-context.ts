@@ -63,6 +63,7 @@ query IncidentContext($owner: String!, $repo: String!, $issue: Int!, $branch: St
   repository(owner: $owner, name: $repo) {
     ${LABEL_ALIASES.map((a) => `${a}: label(name: $${a}) { name }`).join("\n    ")}
     issue(number: $issue) {
+      labels(first: 100) { nodes { name } }
       timelineItems(first: 100, itemTypes: [${TIMELINE_TYPES}]) { ...TimelinePage }
     }
     ref(qualifiedName: $branch) @include(if: $withHistory) {
@@ -176,7 +177,7 @@ interface HistoryConnection {
 interface ContextResponse {
   repository: {
     [alias: string]: unknown;
-    issue: { timelineItems: TimelineConnection } | null;
+    issue: { labels: { nodes: Array<{ name: string }> } | null; timelineItems: TimelineConnection } | null;
     ref: { target: { history?: HistoryConnection } | null } | null;
     deployments: {
       nodes: Array<{
@@ -220,6 +221,8 @@ export interface ChangesRead {
 }
 
 export interface IncidentContext {
+  /** The issue's labels now: a redelivered webhook's payload may be out of date. */
+  labels: string[];
   timeline: TimelineItem[];
   /** Null when the request asked for no history. */
   history: ChangesRead | null;
@@ -273,6 +276,7 @@ export async function fetchIncidentContext(
   ]);
 
   return {
+    labels: repository.issue.labels?.nodes.map((label) => label.name) ?? [],
     timeline: timelineNodes.map(toTimelineItem).filter((item): item is TimelineItem => item !== null),
     history,
     deployments: repository.deployments.nodes.map((d) => ({

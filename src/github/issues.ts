@@ -28,7 +28,8 @@ export async function updateComment(
   body: string,
 ): Promise<void> {
   await github.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-    ...repo,
+    owner: repo.owner,
+    repo: repo.repo,
     comment_id: commentId,
     body,
   });
@@ -80,7 +81,11 @@ export async function createLabels(github: GitHubClient, repo: RepoRef, labels: 
   await Promise.all(
     labels.map(async (label) => {
       try {
-        await github.request("POST /repos/{owner}/{repo}/labels", { ...repo, ...label });
+        await github.request("POST /repos/{owner}/{repo}/labels", {
+          owner: repo.owner,
+          repo: repo.repo,
+          ...label,
+        });
       } catch (error) {
         if (statusOf(error) !== 422) throw error;
       }

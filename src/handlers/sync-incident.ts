@@ -85,7 +85,7 @@ export async function syncIncident(req: SyncRequest): Promise<SyncPlan | null> {
   });
 
   const plan = planSync({
-    labels: issue.labels,
+    labels: context.labels,
     formSeverity: req.formSeverity,
     severityLabelAdded: req.severityLabelAdded,
     timeline: context.timeline,
@@ -194,7 +194,7 @@ async function suspectsFor(
   const text = {
     title: req.issue.title,
     body: req.issue.body,
-    labels: req.issue.labels.filter((label) => !isIncidentLabel(label, config)),
+    labels: context.labels.filter((label) => !isIncidentLabel(label, config)),
   };
   const key = suspectsKey({
     reference,
@@ -246,7 +246,9 @@ function coversWindow(req: SyncRequest, since: Date, reference: Date, windowMs: 
   const { config } = req.loaded;
   const guess = severitiesIn(req.issue.labels, config.labels)[0] ?? req.formSeverity ?? "sev4";
   const readSince = req.now.getTime() - config.severities[guess].suspect_window - WINDOW_SLACK_MS;
-  return readSince <= since.getTime() && reference.getTime() <= req.now.getTime() + WINDOW_SLACK_MS && windowMs > 0;
+  return (
+    readSince <= since.getTime() && reference.getTime() <= req.now.getTime() + WINDOW_SLACK_MS && windowMs > 0
+  );
 }
 
 function isIncidentLabel(label: string, config: Config): boolean {

@@ -9,6 +9,35 @@ export function unlabeledNode(label: string, createdAt: string, actor = "alice")
   return { __typename: "UnlabeledEvent", createdAt, actor: { login: actor }, label: { name: label } };
 }
 
+export function renamedNode(from: string, to: string, createdAt: string, actor = "alice"): Json {
+  return {
+    __typename: "RenamedTitleEvent",
+    createdAt,
+    actor: { login: actor },
+    previousTitle: from,
+    currentTitle: to,
+  };
+}
+
+export function crossReferenceNode(
+  source: { kind: "PullRequest" | "Issue"; number: number; title: string },
+  createdAt: string,
+  actor = "alice",
+): Json {
+  const path = source.kind === "PullRequest" ? "pull" : "issues";
+  return {
+    __typename: "CrossReferencedEvent",
+    createdAt,
+    actor: { login: actor },
+    source: {
+      __typename: source.kind,
+      number: source.number,
+      title: source.title,
+      url: `https://github.com/acme/shop/${path}/${source.number}`,
+    },
+  };
+}
+
 export function commentNode(
   id: number,
   body: string,
@@ -74,6 +103,20 @@ export interface ContextOptions {
   deployments?: Json[];
   overrides?: Record<string, string> | null;
   branchMissing?: boolean;
+  /** The eight label names the query asked about (l0..l7), when the config renames labels. */
+  labelNames?: string[];
+  /** The issue's labels now; by default, what the timeline's label events leave. */
+  issueLabels?: string[];
+}
+
+/** The labels the label events of a timeline leave on the issue, in order of the events. */
+export function labelsAfter(timeline: Json[]): string[] {
+  const labels = new Set<string>();
+  for (const node of [...timeline].sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)))) {
+    if (node.__typename === "LabeledEvent") labels.add(node.label.name);
+    if (node.__typename === "UnlabeledEvent") labels.delete(node.label.name);
+  }
+  return [...labels];
 }
 
 export const ALL_LABELS = [
@@ -87,17 +130,19 @@ export const ALL_LABELS = [
   "incident/resolved",
 ];
 
-/** The answer to the IncidentContext query. Labels: l0..l7 in the order of ALL_LABELS. */
+/** The answer to the IncidentContext query. Labels: l0..l7 in the order of ALL_LABELS (or `labelNames`). */
 export function contextResponse(o: ContextOptions = {}): Json {
-  const existing = o.existingLabels ?? ALL_LABELS;
+  const names = o.labelNames ?? ALL_LABELS;
+  const existing = o.existingLabels ?? names;
   const labels = Object.fromEntries(
-    ALL_LABELS.map((name, i) => [`l${i}`, existing.includes(name) ? { name } : null]),
+    names.map((name, i) => [`l${i}`, existing.includes(name) ? { name } : null]),
   );
   return {
     data: {
       repository: {
         ...labels,
         issue: {
+          labels: { nodes: (o.issueLabels ?? labelsAfter(o.timeline ?? [])).map((name) => ({ name })) },
           timelineItems: {
             pageInfo: { hasNextPage: Boolean(o.timelineNext), endCursor: o.timelineNext ?? null },
             nodes: o.timeline ?? [],
@@ -127,6 +172,19 @@ export function contextResponse(o: ContextOptions = {}): Json {
               })),
             }
           : null,
+      },
+    },
+  };
+}
+
+/** The answer to one MoreTimeline query: a further page of the issue's timeline. */
+export function timelinePage(nodes: Json[], next: string | null = null): Json {
+  return {
+    data: {
+      repository: {
+        issue: {
+          timelineItems: { pageInfo: { hasNextPage: next !== null, endCursor: next }, nodes },
+        },
       },
     },
   };

@@ -48,6 +48,8 @@ export interface IssueEventOptions {
   /** For labeled/unlabeled: the label the event is about. */
   label?: string | LabelInput;
   sender?: { login: string; type: "User" | "Bot" };
+  /** Who opened the issue (`issue.user.login`). */
+  author?: string;
 }
 
 export function issueEvent(
@@ -66,6 +68,7 @@ export function issueEvent(
   payload.issue.body = options.body ?? "Card payments fail at checkout since about 14:00.";
   payload.issue.labels = labels;
   payload.issue.pull_request = undefined;
+  if (options.author) payload.issue.user = { ...payload.issue.user, login: options.author };
   if (options.label)
     payload.label = label(typeof options.label === "string" ? { name: options.label } : options.label);
   else delete payload.label;

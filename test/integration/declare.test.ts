@@ -1,73 +1,161 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { commitNode, contextResponse, labeledNode } from "../helpers/graphql.js";
-import { issueEvent, OWNER, REPO } from "../helpers/payloads.js";
-import { githubApi, noConfig, testProbot } from "../helpers/probot.js";
+import { describe, expect, it } from "vitest";
+import { ALL_LABELS, contextResponse, labeledNode } from "../helpers/graphql.js";
+import {
+  commentIds,
+  deliver,
+  graphqlQuery,
+  ISSUE_PATH,
+  operationRequests,
+  postedComments,
+  recordRequests,
+  requestLine,
+  useFixedClock,
+} from "../helpers/harness.js";
+import {
+  CHECKLIST_MARKER,
+  checkoutCommits,
+  configFile,
+  suspectRow,
+  TRACKER_ID,
+  TRACKER_MARKER,
+} from "../helpers/incident.js";
+import { OWNER, REPO } from "../helpers/payloads.js";
+import { githubApi, testProbot } from "../helpers/probot.js";
 
-const NOW = new Date("2026-11-22T14:02:00Z");
+useFixedClock(new Date("2026-11-22T14:02:00Z"));
 
-beforeEach(() => {
-  nock.disableNetConnect();
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(NOW);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  nock.cleanAll();
-});
+const SEV2_LABELED = labeledNode("incident/sev2", "2026-11-22T14:01:58Z");
+
+/** A declaration by label on a repository that has `existingLabels`; returns what was sent. */
+async function declareBySev2Label(o: { existingLabels?: string[] } = {}) {
+  const existingLabels = o.existingLabels ?? ALL_LABELS;
+  let scope = configFile(githubApi(), null)
+    .post("/graphql", graphqlQuery("IncidentContext"))
+    .reply(200, contextResponse({ existingLabels, timeline: [SEV2_LABELED], commits: checkoutCommits() }));
+  const missing = ALL_LABELS.length - existingLabels.length;
+  if (missing > 0) scope = scope.post(`/repos/${OWNER}/${REPO}/labels`).times(missing).reply(201, {});
+  scope = scope
+    .post(`${ISSUE_PATH}/labels`, { labels: ["incident/investigating"] })
+    .reply(200, [])
+    .post(`${ISSUE_PATH}/comments`)
+    .times(2)
+    .reply(commentIds(TRACKER_ID));
+  const sent = recordRequests(scope);
+  await deliver(testProbot(), "labeled", { labels: ["incident/sev2"], label: "incident/sev2" });
+  return { scope, sent };
+}
 
 describe("declaring an incident by label", () => {
   it("labels it investigating, posts the tracker and then the first checklist", async () => {
-    const probot = testProbot();
-    const bodies: Record<string, any> = {};
-    const scope = noConfig(githubApi(), OWNER, REPO)
-      .post("/graphql", (body) => {
-        bodies.query = body;
-        return true;
-      })
-      .reply(
-        200,
-        contextResponse({
-          timeline: [labeledNode("incident/sev2", "2026-11-22T14:01:58Z")],
-          commits: [
-            commitNode({
-              sha: "a".repeat(40),
-              headline: "Retry card payments in checkout (#12)",
-              committedDate: "2026-11-22T11:00:00Z",
-              pr: {
-                number: 12,
-                title: "Retry card payments in checkout",
-                mergedAt: "2026-11-22T11:00:00Z",
-                files: ["src/checkout/pay.ts"],
-              },
-            }),
-            commitNode({
-              sha: "b".repeat(40),
-              headline: "Update README",
-              committedDate: "2026-11-22T13:00:00Z",
-              pr: { number: 13, title: "Docs", mergedAt: "2026-11-22T13:00:00Z", files: ["README.md"] },
-            }),
-          ],
-        }),
-      )
-      .post(`/repos/${OWNER}/${REPO}/issues/42/labels`, { labels: ["incident/investigating"] })
-      .reply(200, [])
-      .post(`/repos/${OWNER}/${REPO}/issues/42/comments`, (body) => {
-        bodies.tracker = body.body;
-        return true;
-      })
-      .reply(201, { id: 1001, html_url: "https://github.com/acme/shop/issues/42#issuecomment-1001" })
-      .post(`/repos/${OWNER}/${REPO}/issues/42/comments`, (body) => {
-        bodies.checklist = body.body;
-        return true;
-      })
-      .reply(201, { id: 1002, html_url: "https://github.com/acme/shop/issues/42#issuecomment-1002" });
+    const { scope, sent } = await declareBySev2Label();
 
-    await probot.receive({
-      id: "d1",
-      name: "issues",
-      payload: issueEvent("labeled", { labels: ["incident/sev2"], label: "incident/sev2" }) as any,
+    expect(operationRequests(sent).map(requestLine)).toEqual([
+      "POST /graphql IncidentContext",
+      `POST ${ISSUE_PATH}/labels`,
+      `POST ${ISSUE_PATH}/comments`,
+      `POST ${ISSUE_PATH}/comments`,
+    ]);
+    expect(sent.find((r) => requestLine(r) === `POST ${ISSUE_PATH}/labels`)?.body).toEqual({
+      labels: ["incident/investigating"],
     });
+
+    const [tracker = "", checklist = ""] = postedComments(sent);
+    expect(tracker.startsWith(TRACKER_MARKER)).toBe(true);
+    expect(tracker).toContain("## 🔥 SEV2 High incident · investigating");
+    // SEV2: respond within 30 minutes of the label (14:01:58).
+    expect(tracker).toContain("within 30 min");
+    expect(tracker).toContain("by **2026-11-22 14:31 UTC**");
+    expect(tracker).toContain("- **2026-11-22 14:01 UTC** Declared SEV2 by @&#8203;alice");
+    expect(tracker).toContain("- **2026-11-22 14:02 UTC** Status **investigating** by @&#8203;firebreak");
+    // The checkout change ranks above the README change that landed later.
+    expect(suspectRow(tracker, 1)).toContain(
+      "[#12](https://github.com/acme/shop/pull/12) Retry card payments",
+    );
+    expect(suspectRow(tracker, 2)).toContain("[#13](https://github.com/acme/shop/pull/13) Docs");
+    expect(suspectRow(tracker, 3)).toBeUndefined();
+    expect(tracker).toContain("<!-- firebreak:suspects ");
+
+    expect(checklist.startsWith(CHECKLIST_MARKER)).toBe(true);
+    expect(checklist).toContain("### ✅ First response checklist · SEV2 High");
+    expect(checklist).toContain("by **2026-11-22 14:31 UTC**");
+    expect(checklist).not.toContain(TRACKER_MARKER);
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
+  it("reads the timeline, labels and the history of the suspect window in one GraphQL request", async () => {
+    const { scope, sent } = await declareBySev2Label();
+
+    const graphql = sent.filter((r) => r.path === "/graphql");
+    expect(graphql).toHaveLength(1);
+    expect(graphql[0]?.body.variables).toEqual({
+      owner: OWNER,
+      repo: REPO,
+      issue: 42,
+      branch: "refs/heads/main",
+      overrides: "main:.github/firebreak",
+      withHistory: true,
+      // The SEV2 window (48h) before now, with ten minutes of slack on both sides for clock skew.
+      since: "2026-11-20T13:52:00.000Z",
+      until: "2026-11-22T14:12:00.000Z",
+      commits: 100,
+      ...Object.fromEntries(ALL_LABELS.map((name, i) => [`l${i}`, name])),
+    });
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
+  it("creates the labels the repository lacks, with colour and description, before labelling the issue", async () => {
+    const { scope, sent } = await declareBySev2Label({ existingLabels: ["incident/sev2"] });
+
+    const lines = sent.map(requestLine);
+    const lastCreated = lines.lastIndexOf(`POST /repos/${OWNER}/${REPO}/labels`);
+    expect(lastCreated).toBeLessThan(lines.indexOf(`POST ${ISSUE_PATH}/labels`));
+    expect(lastCreated).toBeLessThan(lines.indexOf(`POST ${ISSUE_PATH}/comments`));
+    const created = sent.filter((r) => r.method === "POST" && r.path === `/repos/${OWNER}/${REPO}/labels`);
+    expect(created).toHaveLength(7);
+    // The label that exists is not created again.
+    expect(created.map((r) => r.body.name)).not.toContain("incident/sev2");
+    for (const { body } of created) expect(body.description).toMatch(/\(firebreak\)$/);
+    // Exactly these bodies: name, colour and description, nothing else.
+    expect(created.map((r) => r.body)).toEqual(
+      expect.arrayContaining([
+        { name: "incident/sev1", color: "b60205", description: "SEV1 Critical incident (firebreak)" },
+        { name: "incident/sev3", color: "fbca04", description: "SEV3 Medium incident (firebreak)" },
+        { name: "incident/sev4", color: "c5def5", description: "SEV4 Low incident (firebreak)" },
+        {
+          name: "incident/investigating",
+          color: "e99695",
+          description: "Incident status: investigating (firebreak)",
+        },
+        {
+          name: "incident/identified",
+          color: "f9d0c4",
+          description: "Incident status: identified (firebreak)",
+        },
+        {
+          name: "incident/monitoring",
+          color: "bfd4f2",
+          description: "Incident status: monitoring (firebreak)",
+        },
+        { name: "incident/resolved", color: "0e8a16", description: "Incident status: resolved (firebreak)" },
+      ]),
+    );
+
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
+  it("assigns the people the severity names in `assign`, once, on declaration", async () => {
+    const scope = configFile(githubApi(), "severities:\n  sev2:\n    assign: [carol, dave]\n")
+      .post("/graphql", graphqlQuery("IncidentContext"))
+      .reply(200, contextResponse({ timeline: [SEV2_LABELED], commits: checkoutCommits() }))
+      .post(`${ISSUE_PATH}/labels`, { labels: ["incident/investigating"] })
+      .reply(200, [])
+      .post(`${ISSUE_PATH}/assignees`, { assignees: ["carol", "dave"] })
+      .reply(201, {})
+      .post(`${ISSUE_PATH}/comments`)
+      .times(2)
+      .reply(commentIds(TRACKER_ID));
+
+    await deliver(testProbot(), "labeled", { labels: ["incident/sev2"], label: "incident/sev2" });
 
     expect(scope.pendingMocks()).toEqual([]);
   });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { formAnswer, formSeverity } from "../../src/core/form.js";
-import { labelSpecs, mightBeIncidentLabel, DEFAULT_LABEL_NAMES, severitiesIn, statusIn } from "../../src/core/labels.js";
+import {
+  DEFAULT_LABEL_NAMES,
+  labelSpecs,
+  mightBeIncidentLabel,
+  severitiesIn,
+  statusIn,
+} from "../../src/core/labels.js";
 import { cellText, inlineText, neutralizeMentions } from "../../src/core/markdown.js";
 import { responseDeadline } from "../../src/core/time.js";
 import { mightConcernIncident } from "../../src/core/triage.js";
@@ -16,7 +22,9 @@ describe("mentions from user text never ping", () => {
   ])("%s", (text, expected) => expect(neutralizeMentions(text)).toBe(expected));
 
   it("inline text is one line, without HTML, and bounded", () => {
-    expect(inlineText("a\nb\r\n\tc <!-- firebreak:tracker -->")).toBe("a b c &lt;!-- firebreak:tracker --&gt;");
+    expect(inlineText("a\nb\r\n\tc <!-- firebreak:tracker -->")).toBe(
+      "a b c &lt;!-- firebreak:tracker --&gt;",
+    );
     expect(inlineText("x".repeat(300), 10)).toBe(`${"x".repeat(9)}…`);
     expect(inlineText("\u0000\u0007bell")).toBe("bell");
     expect(cellText("a | b")).toBe("a \\| b");
@@ -24,7 +32,8 @@ describe("mentions from user text never ping", () => {
 });
 
 describe("the incident form", () => {
-  const body = "### What is broken\n\nCheckout\n\n### Severity\n\nSEV2 · High: a major feature is unavailable\n\n### When it started\n\n_No response_";
+  const body =
+    "### What is broken\n\nCheckout\n\n### Severity\n\nSEV2 · High: a major feature is unavailable\n\n### When it started\n\n_No response_";
   it("reads answers and the severity", () => {
     expect(formAnswer(body, "What is broken")).toBe("Checkout");
     expect(formAnswer(body, "When it started")).toBeNull();
@@ -49,18 +58,32 @@ describe("labels", () => {
     expect(mightBeIncidentLabel({ name: "bug", description: null })).toBe(false);
   });
   it("orders severities most severe first and picks the furthest status", () => {
-    expect(severitiesIn(["incident/sev4", "x", "incident/sev2"], DEFAULT_LABEL_NAMES)).toEqual(["sev2", "sev4"]);
-    expect(statusIn(["incident/investigating", "incident/monitoring"], DEFAULT_LABEL_NAMES)).toBe("monitoring");
+    expect(severitiesIn(["incident/sev4", "x", "incident/sev2"], DEFAULT_LABEL_NAMES)).toEqual([
+      "sev2",
+      "sev4",
+    ]);
+    expect(statusIn(["incident/investigating", "incident/monitoring"], DEFAULT_LABEL_NAMES)).toBe(
+      "monitoring",
+    );
     expect(statusIn([], DEFAULT_LABEL_NAMES)).toBeNull();
   });
   it("creates eight stamped labels within GitHub's 100-character description limit", () => {
-    const specs = labelSpecs(DEFAULT_LABEL_NAMES, { sev1: "Critical", sev2: "High", sev3: "Medium", sev4: "x".repeat(120) });
+    const specs = labelSpecs(DEFAULT_LABEL_NAMES, {
+      sev1: "Critical",
+      sev2: "High",
+      sev3: "Medium",
+      sev4: "x".repeat(120),
+    });
     expect(specs).toHaveLength(8);
     for (const spec of specs) {
       expect(spec.description.length).toBeLessThanOrEqual(100);
       expect(spec.color).toMatch(/^[0-9a-f]{6}$/);
     }
-    expect(specs[0]).toEqual({ name: "incident/sev1", color: "b60205", description: "SEV1 Critical incident (firebreak)" });
+    expect(specs[0]).toEqual({
+      name: "incident/sev1",
+      color: "b60205",
+      description: "SEV1 Critical incident (firebreak)",
+    });
   });
 });
 
@@ -88,8 +111,12 @@ describe("response deadlines", () => {
     expect(responseDeadline(new Date(declared), nextBusinessDay, 9 * 60).toISOString()).toBe(due);
   });
   it("adds a fixed delay", () => {
-    expect(responseDeadline(new Date("2026-11-22T14:02:00Z"), { kind: "duration", ms: 1_800_000 }, 0).toISOString()).toBe(
-      "2026-11-22T14:32:00.000Z",
-    );
+    expect(
+      responseDeadline(
+        new Date("2026-11-22T14:02:00Z"),
+        { kind: "duration", ms: 1_800_000 },
+        0,
+      ).toISOString(),
+    ).toBe("2026-11-22T14:32:00.000Z");
   });
 });

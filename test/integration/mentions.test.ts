@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import {
+  commitNode,
+  contextResponse,
+  crossReferenceNode,
+  labeledNode,
+  renamedNode,
+} from "../helpers/graphql.js";
+import {
+  commentIds,
+  deliver,
+  graphqlQuery,
+  ISSUE_PATH,
+  liveMentions,
+  postedComments,
+  recordRequests,
+  useFixedClock,
+} from "../helpers/harness.js";
+import { configFile, suspectRow, TRACKER_ID } from "../helpers/incident.js";
+import { githubApi, testProbot } from "../helpers/probot.js";
+
+useFixedClock(new Date("2026-11-22T14:02:00Z"));
+
+const TITLE = "Checkout down since @bob's card retry";
+const PR_TITLE = "@carol fixed the card retry";
+
+describe("mentions", () => {
+  it("never pings people named in the issue or in pull requests; only the notify list is paged", async () => {
+    const scope = configFile(githubApi(), "severities:\n  sev2:\n    notify: ['@acme/oncall', dave]\n")
+      .post("/graphql", graphqlQuery("IncidentContext"))
+      .reply(
+        200,
+        contextResponse({
+          timeline: [
+            renamedNode("Checkout down", TITLE, "2026-11-22T14:01:00Z"),
+            crossReferenceNode(
+              { kind: "PullRequest", number: 31, title: PR_TITLE },
+              "2026-11-22T14:01:30Z",
+              "carol",
+            ),
+            labeledNode("incident/sev2", "2026-11-22T14:01:58Z"),
+          ],
+          commits: [
+            commitNode({
+              sha: "d".repeat(40),
+              headline: `${PR_TITLE} (#31)`,
+              committedDate: "2026-11-22T12:00:00Z",
+              author: "carol",
+              pr: {
+                number: 31,
+                title: PR_TITLE,
+                mergedAt: "2026-11-22T12:00:00Z",
+                files: ["src/checkout/card.ts"],
+              },
+            }),
+          ],
+        }),
+      )
+      .post(`${ISSUE_PATH}/labels`, { labels: ["incident/investigating"] })
+      .reply(200, [])
+      .post(`${ISSUE_PATH}/comments`)
+      .times(2)
+      .reply(commentIds(TRACKER_ID));
+    const sent = recordRequests(scope);
+
+    await deliver(testProbot(), "labeled", {
+      title: TITLE,
+      body: "@bob saw it first; cc @erin",
+      labels: ["incident/sev2"],
+      label: "incident/sev2",
+    });
+
+    const [tracker = "", checklist = ""] = postedComments(sent);
+    // Shown, but with a zero-width space that keeps GitHub from notifying.
+    expect(tracker).toContain("Retitled to “Checkout down since @&#8203;bob's card retry”");
+    expect(tracker).toContain("@&#8203;carol fixed the card retry");
+    expect(suspectRow(tracker, 1)).toContain(
+      "[#31](https://github.com/acme/shop/pull/31) @&#8203;carol fixed",
+    );
+    expect(suspectRow(tracker, 1)).toContain("| @&#8203;carol |");
+    // The only live mentions are the configured pages.
+    expect(tracker).toContain("Paging @acme/oncall @dave.");
+    expect(liveMentions(tracker)).toEqual(["@acme/oncall", "@dave"]);
+    expect(liveMentions(checklist)).toEqual([]);
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+});

@@ -11,6 +11,12 @@ import {
   STATUSES,
   type Status,
 } from "../core/model.js";
+import {
+  GATED_COMMANDS,
+  PERMISSION_LEVELS,
+  type PermissionLevel,
+  type Permissions,
+} from "../core/permissions.js";
 
 export interface SeverityConfig {
   /** Display name, e.g. "Critical". */
@@ -49,6 +55,8 @@ export interface Config {
   /** When a "next business day" response is due: minutes after midnight UTC, Monday to Friday. */
   business_day_start: number;
   suspects: SuspectsConfig;
+  /** The role a person needs on the repository to run each command (null: the default). */
+  permissions: Permissions;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -400,6 +408,28 @@ const suspectsShape = {
   max_scanned: wholeNumber(100, 1, 1000),
 };
 
+function readPermission(input: unknown, fail: Fail): PermissionLevel | undefined {
+  const level = typeof input === "string" ? input.trim().toLowerCase() : input;
+  if ((PERMISSION_LEVELS as readonly unknown[]).includes(level)) return level as PermissionLevel;
+  return fail(notA(input, "a repository role", `one of ${PERMISSION_LEVELS.join(", ")}, e.g. triage`));
+}
+
+/** A command's own level; empty means "the default". */
+function commandPermission(fallback: PermissionLevel | null) {
+  return setting<PermissionLevel | null>(
+    () => fallback,
+    (input, fail) => (input === null ? fallback : readPermission(input, fail)),
+  );
+}
+
+const permissionsShape = {
+  default: setting<PermissionLevel>(
+    () => "triage",
+    (input, fail) => (input === null ? "triage" : readPermission(input, fail)),
+  ),
+  ...byKey(GATED_COMMANDS, (command) => commandPermission(command === "rollback" ? "write" : null)),
+};
+
 const configShape = {
   severities: orDefaults(section(severitiesShape, "a mapping like { sev2: { respond_within: 30m } }")),
   labels: orDefaults(
@@ -410,6 +440,7 @@ const configShape = {
   default_branch: defaultBranch,
   business_day_start: businessDayStart,
   suspects: orDefaults(section(suspectsShape, "a mapping like { max_shown: 10 }")),
+  permissions: orDefaults(section(permissionsShape, "a mapping like { default: triage, rollback: write }")),
 };
 
 /**
@@ -472,6 +503,7 @@ export const KNOWN_KEYS: ReadonlyMap<string, readonly string[]> = new Map<string
   ["labels.severity", SEVERITY_KEYS],
   ["labels.status", STATUSES],
   ["suspects", Object.keys(suspectsShape)],
+  ["permissions", Object.keys(permissionsShape)],
 ]);
 
 /** Default severity names ("critical" → sev1), for suggestions when someone keys a severity by its name. */

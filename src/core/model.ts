@@ -51,9 +51,13 @@ export type TimelineItem =
   | {
       type: "comment";
       id: number;
+      /** GraphQL node id, for edits and reactions. */
+      nodeId: string;
       author: string | null;
       /** Written by firebreak itself (the viewer of the installation token). */
       byApp: boolean;
+      /** firebreak's reaction to it: how it answered the commands in it. */
+      appReaction: "THUMBS_UP" | "CONFUSED" | null;
       createdAt: Date;
       body: string;
     }

@@ -1,7 +1,11 @@
-// The incident's history, replayed from the issue timeline. Pure: same records, same answer.
+// The incident's history, replayed from GitHub's records: label, assignment, close and reference
+// events, and the commands in comments that firebreak applied. Pure: same records, same answer.
+import { type Command, parseCommands, ROLE_NAMES, type Role } from "./commands.js";
+import { parseDuration } from "./duration.js";
 import { type LabelNames, severitiesIn, severityOfLabel, severityTag, statusOfLabel } from "./labels.js";
 import { inlineText, quietLogin } from "./markdown.js";
 import type { SeverityKey, Status, TimelineItem } from "./model.js";
+import { formatUtc, parseStartedAt } from "./time.js";
 
 export type TimelineKind =
   | "declared"
@@ -13,13 +17,33 @@ export type TimelineKind =
   | "closed"
   | "reopened"
   | "reference"
-  | "renamed";
+  | "renamed"
+  | "role"
+  | "update"
+  | "note"
+  | "started"
+  | "impact"
+  | "cause"
+  | "action-item";
 
 export interface TimelineEntry {
   at: Date;
   kind: TimelineKind;
   /** Markdown, already safe to post: user text neutralised, logins do not ping. */
   text: string;
+  /** Who did it; null when GitHub does not say. */
+  actor?: string | null;
+}
+
+export interface ActionItem {
+  text: string;
+  owner: string | null;
+  due: string | null;
+  by: string | null;
+  at: Date;
+  /** Where it was written: the comment and its line, which identify it across runs. */
+  commentId: number;
+  line: number;
 }
 
 export interface IncidentHistory {
@@ -36,6 +60,17 @@ export interface IncidentHistory {
    * has changed since: the tracker explains it until the next change.
    */
   correction: { removed: string[]; kept: SeverityKey } | null;
+  roles: Record<Role, string | null>;
+  startedAt: Date | null;
+  impact: string | null;
+  cause: string | null;
+  updates: Array<{ at: Date; by: string | null; text: string }>;
+  actionItems: ActionItem[];
+  acknowledgedAt: Date | null;
+  identifiedAt: Date | null;
+  mitigatedAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
 }
 
 export interface ReplayOptions {
@@ -43,84 +78,137 @@ export interface ReplayOptions {
   appLogin?: string;
   /** The issue's author: an incident declared from the form is declared by them. */
   reporter?: string | null;
+  /**
+   * The comment being answered right now: the lines firebreak is applying from it, which its
+   * reaction and reply do not record yet.
+   */
+  pending?: { commentId: number; lines: ReadonlySet<number> };
 }
 
-/** Replays label, assignment, close and reference records into what happened to the incident. */
+export const REPLY_MARKER_PREFIX = "<!-- firebreak:reply:";
+
+/** The hidden line in a reply that records which command lines of a comment were applied. */
+export function replyMarker(commentId: number, appliedLines: Iterable<number>): string {
+  return `${REPLY_MARKER_PREFIX}${commentId} applied:${[...appliedLines].join(",")} -->`;
+}
+
+/**
+ * Which command lines of a person's comment firebreak applied, as its own records say: a 👍
+ * means all of them; a 😕 means those its reply lists; no reaction means none (not answered yet).
+ */
+export function appliedLines(
+  comment: Extract<TimelineItem, { type: "comment" }>,
+  replies: ReadonlyMap<number, ReadonlySet<number>>,
+): ReadonlySet<number> {
+  if (comment.byApp || comment.appReaction === null) return new Set();
+  if (comment.appReaction === "THUMBS_UP") return new Set(parseCommands(comment.body).map((p) => p.line));
+  return replies.get(comment.id) ?? new Set();
+}
+
+function readReplies(items: readonly TimelineItem[]): Map<number, Set<number>> {
+  const replies = new Map<number, Set<number>>();
+  for (const item of items) {
+    if (item.type !== "comment" || !item.byApp) continue;
+    const match = /<!-- firebreak:reply:(\d+) applied:([\d,]*) -->/.exec(item.body);
+    if (match)
+      replies.set(Number(match[1]), new Set((match[2] ?? "").split(",").filter(Boolean).map(Number)));
+  }
+  return replies;
+}
+
+/** Replays the records into what happened to the incident. */
 export function replayTimeline(
   items: readonly TimelineItem[],
   names: LabelNames,
   options: ReplayOptions = {},
 ): IncidentHistory {
   const ordered = [...items].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  const replies = readReplies(ordered);
   const labels = new Set<string>();
-  let severity: SeverityKey | null = null;
-  let status: Status | null = null;
-  let declaredAt: Date | null = null;
-  const entries: TimelineEntry[] = [];
-  const severityChanges: IncidentHistory["severityChanges"] = [];
-  let correction: IncidentHistory["correction"] = null;
-  const add = (at: Date, kind: TimelineKind, text: string) => entries.push({ at, kind, text });
+  const h: IncidentHistory = {
+    declaredAt: null,
+    severity: null,
+    status: null,
+    entries: [],
+    severityChanges: [],
+    correction: null,
+    roles: { ic: null, lead: null, comms: null, scribe: null },
+    startedAt: null,
+    impact: null,
+    cause: null,
+    updates: [],
+    actionItems: [],
+    acknowledgedAt: null,
+    identifiedAt: null,
+    mitigatedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+  };
+  const add = (at: Date, kind: TimelineKind, text: string, actor: string | null = null) =>
+    h.entries.push({ at, kind, text, actor });
+  const acknowledge = (at: Date) => {
+    h.acknowledgedAt ??= at;
+  };
+  // A label firebreak changes because someone asked (a command) is credited to them, with their note.
+  const credit = new Map<string, { actor: string | null; note: string }>();
+  // A severity a command set: firebreak adds the new label, then removes the old one, as one change.
+  let swappedTo: SeverityKey | null = null;
 
   for (const item of ordered) {
-    const by = "actor" in item ? ` by ${quietLogin(item.actor)}` : "";
+    const actor = "actor" in item ? item.actor : null;
+    const by = ` by ${quietLogin(actor)}`;
     switch (item.type) {
       case "labeled":
       case "unlabeled": {
         if (item.type === "labeled") labels.add(item.label);
         else labels.delete(item.label);
-        const now = severitiesIn([...labels], names)[0] ?? null;
-        const bySelf = item.actor !== null && item.actor === options.appLogin;
-        const correcting = bySelf && item.type === "unlabeled";
-        if (severityOfLabel(item.label, names) && !correcting) correction = null;
-        if (now !== severity) {
-          if (now && !severity && !declaredAt) {
-            declaredAt = item.createdAt;
-            const declarer =
-              bySelf && options.reporter ? ` by ${quietLogin(options.reporter)} with the incident form` : by;
-            add(item.createdAt, "declared", `Declared ${severityTag(now)}${declarer}`);
-          } else if (now && !severity) {
-            add(item.createdAt, "declared", `Declared again as ${severityTag(now)}${by}`);
-          } else if (now && severity) {
-            severityChanges.push({ at: item.createdAt, from: severity, to: now });
-            const verb = now < severity ? "Escalated" : "Lowered";
-            add(
-              item.createdAt,
-              "severity",
-              `${verb} from ${severityTag(severity)} to ${severityTag(now)}${by}`,
-            );
-          } else {
-            add(item.createdAt, "no-longer-incident", `Severity label removed${by}: no longer an incident`);
-          }
-          severity = now;
-        } else if (item.type === "unlabeled" && severity && severityOfLabel(item.label, names)) {
-          add(
-            item.createdAt,
-            "severity",
-            `\`${inlineText(item.label, 50)}\` removed${by}; ${severityTag(severity)} stands`,
-          );
-          if (correcting) {
-            const earlier: string[] = correction?.kept === severity ? correction.removed : [];
-            correction = { removed: [...earlier, item.label], kept: severity };
-          }
+        const bySelf = actor !== null && actor === options.appLogin;
+        const asked = bySelf && item.type === "labeled" ? credit.get(item.label) : undefined;
+        if (asked) credit.delete(item.label);
+        const who = asked ? asked.actor : actor;
+        const byWho = ` by ${quietLogin(who)}`;
+        const note = asked?.note ? `: ${inlineText(asked.note, 300)}` : "";
+        const fromForm = bySelf && !asked;
+        const labelSeverity = severityOfLabel(item.label, names);
+        if (labelSeverity && !bySelf) swappedTo = null;
+        if (labelSeverity && asked) swappedTo = labelSeverity;
+        const forced = labelSeverity && asked ? labelSeverity : null;
+        const partOfSwap =
+          bySelf && item.type === "unlabeled" && labelSeverity !== null && swappedTo !== null;
+        if (!partOfSwap) {
+          replaySeverity(h, names, labels, item, {
+            bySelf,
+            fromForm,
+            forced,
+            byWho,
+            note,
+            reporter: options.reporter ?? null,
+            add,
+          });
         }
         const labelStatus = statusOfLabel(item.label, names);
-        if (labelStatus && item.type === "labeled" && labelStatus !== status) {
-          status = labelStatus;
-          add(item.createdAt, "status", `Status **${labelStatus}**${by}`);
+        if (labelStatus && item.type === "labeled" && labelStatus !== h.status) {
+          if (h.status !== null) acknowledge(item.createdAt);
+          h.status = labelStatus;
+          if (labelStatus === "identified") h.identifiedAt ??= item.createdAt;
+          if (labelStatus === "monitoring") h.mitigatedAt ??= item.createdAt;
+          if (labelStatus === "resolved") h.resolvedAt ??= item.createdAt;
+          add(item.createdAt, "status", `Status **${labelStatus}**${byWho}${note}`, who);
         }
         break;
       }
       case "assigned":
-        add(item.createdAt, "assigned", `${quietLogin(item.assignee)} assigned${by}`);
+        add(item.createdAt, "assigned", `${quietLogin(item.assignee)} assigned${by}`, actor);
         break;
       case "unassigned":
-        add(item.createdAt, "unassigned", `${quietLogin(item.assignee)} unassigned${by}`);
+        add(item.createdAt, "unassigned", `${quietLogin(item.assignee)} unassigned${by}`, actor);
         break;
       case "closed":
-        add(item.createdAt, "closed", `Issue closed${by}`);
+        h.closedAt ??= item.createdAt;
+        add(item.createdAt, "closed", `Issue closed${by}`, actor);
         break;
       case "reopened":
-        add(item.createdAt, "reopened", `Issue reopened${by}`);
+        add(item.createdAt, "reopened", `Issue reopened${by}`, actor);
         break;
       case "cross-referenced": {
         const what = item.source.kind === "pull_request" ? "pull request" : "issue";
@@ -128,15 +216,161 @@ export function replayTimeline(
           item.createdAt,
           "reference",
           `Referenced from ${what} [#${item.source.number}](${item.source.url}) ${inlineText(item.source.title, 120)}${by}`,
+          actor,
         );
         break;
       }
       case "renamed":
-        add(item.createdAt, "renamed", `Retitled to “${inlineText(item.to, 120)}”${by}`);
+        add(item.createdAt, "renamed", `Retitled to “${inlineText(item.to, 120)}”${by}`, actor);
         break;
-      case "comment":
+      case "comment": {
+        const applied =
+          options.pending?.commentId === item.id ? options.pending.lines : appliedLines(item, replies);
+        if (applied.size === 0) break;
+        for (const parsed of parseCommands(item.body)) {
+          if (!parsed.ok || !applied.has(parsed.line)) continue;
+          if (item.author && item.author !== options.reporter) acknowledge(item.createdAt);
+          replayCommand(h, names, parsed.command, { item, line: parsed.line, credit, add, acknowledge });
+        }
         break;
+      }
     }
   }
-  return { declaredAt, severity, status, entries, severityChanges, correction };
+  return h;
+}
+
+function replaySeverity(
+  h: IncidentHistory,
+  names: LabelNames,
+  labels: ReadonlySet<string>,
+  item: Extract<TimelineItem, { type: "labeled" | "unlabeled" }>,
+  ctx: {
+    bySelf: boolean;
+    /** firebreak labelled it on its own: only the incident form makes it declare. */
+    fromForm: boolean;
+    /** The severity a command asked for, whatever other severity labels stand for a moment. */
+    forced: SeverityKey | null;
+    byWho: string;
+    note: string;
+    reporter: string | null;
+    add: (at: Date, kind: TimelineKind, text: string, actor?: string | null) => void;
+  },
+): void {
+  const now = ctx.forced ?? severitiesIn([...labels], names)[0] ?? null;
+  const correcting = ctx.bySelf && item.type === "unlabeled";
+  if (severityOfLabel(item.label, names) && !correcting) h.correction = null;
+  if (now !== h.severity) {
+    if (now && !h.severity && !h.declaredAt) {
+      h.declaredAt = item.createdAt;
+      const declarer =
+        ctx.fromForm && ctx.reporter ? ` by ${quietLogin(ctx.reporter)} with the incident form` : ctx.byWho;
+      ctx.add(item.createdAt, "declared", `Declared ${severityTag(now)}${declarer}${ctx.note}`);
+    } else if (now && !h.severity) {
+      ctx.add(item.createdAt, "declared", `Declared again as ${severityTag(now)}${ctx.byWho}${ctx.note}`);
+    } else if (now && h.severity) {
+      h.severityChanges.push({ at: item.createdAt, from: h.severity, to: now });
+      const verb = now < h.severity ? "Escalated" : "Lowered";
+      ctx.add(
+        item.createdAt,
+        "severity",
+        `${verb} from ${severityTag(h.severity)} to ${severityTag(now)}${ctx.byWho}${ctx.note}`,
+      );
+    } else {
+      ctx.add(
+        item.createdAt,
+        "no-longer-incident",
+        `Severity label removed${ctx.byWho}: no longer an incident`,
+      );
+    }
+    h.severity = now;
+  } else if (item.type === "unlabeled" && h.severity && severityOfLabel(item.label, names)) {
+    ctx.add(
+      item.createdAt,
+      "severity",
+      `\`${inlineText(item.label, 50)}\` removed${ctx.byWho}; ${severityTag(h.severity)} stands`,
+    );
+    if (correcting) {
+      const earlier: string[] = h.correction?.kept === h.severity ? h.correction.removed : [];
+      h.correction = { removed: [...earlier, item.label], kept: h.severity };
+    }
+  }
+}
+
+function replayCommand(
+  h: IncidentHistory,
+  names: LabelNames,
+  command: Command,
+  ctx: {
+    item: Extract<TimelineItem, { type: "comment" }>;
+    line: number;
+    credit: Map<string, { actor: string | null; note: string }>;
+    add: (at: Date, kind: TimelineKind, text: string, actor?: string | null) => void;
+    acknowledge: (at: Date) => void;
+  },
+): void {
+  const { item } = ctx;
+  const at = item.createdAt;
+  const who = item.author;
+  const by = ` by ${quietLogin(who)}`;
+  switch (command.kind) {
+    case "status":
+      ctx.credit.set(names.status[command.status], { actor: who, note: command.note });
+      break;
+    case "severity":
+      ctx.credit.set(names.severity[command.severity], { actor: who, note: command.reason });
+      break;
+    case "incident":
+      ctx.credit.set(names.severity[command.severity], { actor: who, note: "" });
+      break;
+    case "role": {
+      const person = command.who === "me" ? who : command.who;
+      h.roles[command.role] = person;
+      if (command.role === "ic") ctx.acknowledge(at);
+      ctx.add(at, "role", `${ROLE_NAMES[command.role]}: ${quietLogin(person)} (set${by})`, who);
+      break;
+    }
+    case "update":
+      h.updates.push({ at, by: who, text: command.text });
+      ctx.add(at, "update", `Status update${by}: ${inlineText(command.text, 300)}`, who);
+      break;
+    case "note":
+      ctx.add(at, "note", `Note${by}: ${inlineText(command.text, 300)}`, who);
+      break;
+    case "impact":
+      h.impact = command.text;
+      ctx.add(at, "impact", `Impact${by}: ${inlineText(command.text, 300)}`, who);
+      break;
+    case "cause":
+      h.cause = command.text;
+      ctx.add(at, "cause", `Cause${by}: ${inlineText(command.text, 300)}`, who);
+      break;
+    case "started": {
+      const startedAt = parseStartedAt(command.text, at, parseDuration);
+      if (!startedAt) break;
+      h.startedAt = startedAt;
+      ctx.add(at, "started", `Started at ${formatUtc(startedAt)}, says ${quietLogin(who)}`, who);
+      break;
+    }
+    case "action-item":
+      h.actionItems.push({
+        text: command.text,
+        owner: command.owner,
+        due: command.due,
+        by: who,
+        at,
+        commentId: item.id,
+        line: ctx.line,
+      });
+      ctx.add(
+        at,
+        "action-item",
+        `Action item${by}: ${inlineText(command.text, 200)}${command.owner ? ` (owner ${quietLogin(command.owner)})` : ""}${command.due ? ` due ${command.due}` : ""}`,
+        who,
+      );
+      break;
+    case "rollback":
+    case "postmortem":
+    case "help":
+      break;
+  }
 }

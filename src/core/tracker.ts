@@ -1,12 +1,14 @@
 // The tracker comment's view: a projection of the incident, rebuilt from GitHub's records each time.
 import { createHash } from "node:crypto";
+import { ROLE_NAMES, ROLES } from "./commands.js";
 import { formatDuration } from "./duration.js";
 import { severityTag } from "./labels.js";
 import { cellText, GITHUB_BODY_LIMIT, inlineText, quietLogin } from "./markdown.js";
+import { responseMetrics } from "./metrics.js";
 import type { Deployment, ResponseTarget, SeverityKey, Status } from "./model.js";
 import type { IncidentText, Suspect } from "./suspects.js";
 import { formatUtc, responseDeadline } from "./time.js";
-import type { TimelineEntry } from "./timeline.js";
+import type { IncidentHistory } from "./timeline.js";
 
 export const TRACKER_MARKER = "<!-- firebreak:tracker -->";
 
@@ -53,7 +55,11 @@ export interface TrackerInput {
   /** When the current severity took effect: the response target counts from here. */
   respondFrom: Date;
   businessDayStartMinutes: number;
-  entries: TimelineEntry[];
+  /** What the records say: timeline entries, roles, start, impact, cause, updates, action items. */
+  history: IncidentHistory;
+  /** How often a status update is due while the incident is open. */
+  updateEveryMs: number;
+  now: Date;
   suspects: SuspectsView;
   /** Lines shown at the top: configuration and template problems. */
   warnings: string[];
@@ -64,6 +70,7 @@ export interface TrackerInput {
 /** How many timeline entries the tracker shows before folding older ones into a count. */
 export const TRACKER_TIMELINE_ENTRIES = 15;
 const MAX_WARNINGS = 20;
+const MAX_ACTION_ITEMS = 10;
 
 export interface TrackerView {
   marker: string;
@@ -75,6 +82,13 @@ export interface TrackerView {
   respond: { within: string; by: string };
   declaredAt: string;
   notify: string | null;
+  roles: Array<{ name: string; who: string | null }>;
+  started: string | null;
+  impact: string | null;
+  cause: string | null;
+  nextUpdate: { due: string; overdue: boolean } | null;
+  metrics: Array<{ name: string; value: string }>;
+  actionItems: { items: Array<{ text: string; owner: string | null; due: string | null }>; more: number };
   timeline: { entries: Array<{ at: string; text: string }>; earlier: number };
   suspects: SuspectsView;
   /** Hidden line carrying the suspects view for the next re-render. */
@@ -95,8 +109,9 @@ export function buildTrackerView(
   input: TrackerInput,
   limits = { entries: TRACKER_TIMELINE_ENTRIES },
 ): TrackerView {
-  const { severity } = input;
-  const shown = limits.entries > 0 ? input.entries.slice(-limits.entries) : [];
+  const { severity, history } = input;
+  const entries = history.entries;
+  const shown = limits.entries > 0 ? entries.slice(-limits.entries) : [];
   const warnings = input.warnings.slice(0, MAX_WARNINGS);
   if (input.warnings.length > MAX_WARNINGS)
     warnings.push(`… and ${input.warnings.length - MAX_WARNINGS} more problems`);
@@ -117,13 +132,47 @@ export function buildTrackerView(
     },
     declaredAt: formatUtc(input.declaredAt),
     notify: severity.notify.length > 0 ? severity.notify.join(" ") : null,
+    roles: ROLES.map((role) => ({
+      name: ROLE_NAMES[role],
+      who: history.roles[role] ? quietLogin(history.roles[role]) : null,
+    })),
+    started: history.startedAt ? formatUtc(history.startedAt) : null,
+    impact: history.impact ? cellText(history.impact, 500) : null,
+    cause: history.cause ? cellText(history.cause, 500) : null,
+    nextUpdate: nextUpdate(input),
+    metrics: responseMetrics({
+      startedAt: history.startedAt,
+      declaredAt: input.declaredAt,
+      acknowledgedAt: history.acknowledgedAt,
+      identifiedAt: history.identifiedAt,
+      mitigatedAt: history.mitigatedAt,
+      resolvedAt: history.resolvedAt,
+    }).flatMap((metric) =>
+      metric.ms === null ? [] : [{ name: metric.name, value: formatDuration(metric.ms) }],
+    ),
+    actionItems: {
+      items: history.actionItems.slice(0, MAX_ACTION_ITEMS).map((item) => ({
+        text: inlineText(item.text, 200),
+        owner: item.owner ? quietLogin(item.owner) : null,
+        due: item.due,
+      })),
+      more: Math.max(0, history.actionItems.length - MAX_ACTION_ITEMS),
+    },
     timeline: {
       entries: shown.map((entry) => ({ at: formatUtc(entry.at), text: entry.text })),
-      earlier: input.entries.length - shown.length,
+      earlier: entries.length - shown.length,
     },
     suspects: input.suspects,
     suspectsCache: encodeSuspects(input.suspects),
   };
+}
+
+/** While the incident is open, an update is due one cadence after the last one (or the declaration). */
+function nextUpdate(input: TrackerInput): TrackerView["nextUpdate"] {
+  if (input.status === "resolved" || input.noLongerIncident) return null;
+  const last = input.history.updates.at(-1)?.at ?? input.declaredAt;
+  const due = new Date(last.getTime() + input.updateEveryMs);
+  return { due: formatUtc(due), overdue: due.getTime() < input.now.getTime() };
 }
 
 /**

@@ -23,7 +23,10 @@ fragment TimelinePage on IssueTimelineItemsConnection {
   pageInfo { hasNextPage endCursor }
   nodes {
     __typename
-    ... on IssueComment { databaseId author { login } viewerDidAuthor createdAt body }
+    ... on IssueComment {
+      id databaseId author { login } viewerDidAuthor createdAt body
+      reactionGroups { content viewerHasReacted }
+    }
     ... on LabeledEvent { createdAt actor { login } label { name } }
     ... on UnlabeledEvent { createdAt actor { login } label { name } }
     ... on AssignedEvent { createdAt actor { login } assignee { ... on Actor { login } } }
@@ -56,14 +59,22 @@ fragment HistoryPage on CommitHistoryConnection {
 
 const LABEL_ALIASES = ["l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7"] as const;
 
-export const INCIDENT_CONTEXT_QUERY = `
+/**
+ * The incident read. `users` are the logins a write will need node ids for (a new incident
+ * commander, people to assign): one alias each, so they cost nothing extra.
+ */
+export function incidentContextQuery(users = 0): string {
+  const userAliases = Array.from({ length: users }, (_, i) => `u${i}`);
+  return `
 query IncidentContext($owner: String!, $repo: String!, $issue: Int!, $branch: String!, $overrides: String!,
   $withHistory: Boolean!, $since: GitTimestamp!, $until: GitTimestamp!, $commits: Int!,
-  ${LABEL_ALIASES.map((a) => `$${a}: String!`).join(", ")}) {
+  ${[...LABEL_ALIASES, ...userAliases].map((a) => `$${a}: String!`).join(", ")}) {
+  ${userAliases.map((a) => `${a}: user(login: $${a}) { id login }`).join("\n  ")}
   repository(owner: $owner, name: $repo) {
-    ${LABEL_ALIASES.map((a) => `${a}: label(name: $${a}) { name }`).join("\n    ")}
+    ${LABEL_ALIASES.map((a) => `${a}: label(name: $${a}) { id name }`).join("\n    ")}
     issue(number: $issue) {
-      labels(first: 100) { nodes { name } }
+      id
+      labels(first: 100) { nodes { id name } }
       timelineItems(first: 100, itemTypes: [${TIMELINE_TYPES}]) { ...TimelinePage }
     }
     ref(qualifiedName: $branch) @include(if: $withHistory) {
@@ -79,6 +90,9 @@ query IncidentContext($owner: String!, $repo: String!, $issue: Int!, $branch: St
 }
 ${TIMELINE_FRAGMENT}
 ${HISTORY_FRAGMENT}`;
+}
+
+export const INCIDENT_CONTEXT_QUERY = incidentContextQuery(0);
 
 export const MORE_TIMELINE_QUERY = `
 query MoreTimeline($owner: String!, $repo: String!, $issue: Int!, $after: String!) {
@@ -111,6 +125,8 @@ interface Login {
 type TimelineNode =
   | {
       __typename: "IssueComment";
+      id: string;
+      reactionGroups: Array<{ content: string; viewerHasReacted: boolean }> | null;
       databaseId: number;
       author: Login | null;
       viewerDidAuthor: boolean;
@@ -175,9 +191,14 @@ interface HistoryConnection {
   nodes: HistoryNode[];
 }
 interface ContextResponse {
+  [userAlias: string]: unknown;
   repository: {
     [alias: string]: unknown;
-    issue: { labels: { nodes: Array<{ name: string }> } | null; timelineItems: TimelineConnection } | null;
+    issue: {
+      id: string;
+      labels: { nodes: Array<{ id: string; name: string }> } | null;
+      timelineItems: TimelineConnection;
+    } | null;
     ref: { target: { history?: HistoryConnection } | null } | null;
     deployments: {
       nodes: Array<{
@@ -204,6 +225,8 @@ export interface HistoryRequest {
 
 export interface IncidentContextRequest extends IssueRef {
   branch: string;
+  /** Logins whose node ids the writes will need (e.g. a new incident commander). */
+  users?: string[];
   /** Read the branch's history in the same request; null when the suspects are already known. */
   history: Omit<HistoryRequest, "branch"> | null;
   /** The names of firebreak's eight labels, to learn which the repository lacks. */
@@ -221,8 +244,14 @@ export interface ChangesRead {
 }
 
 export interface IncidentContext {
+  /** The issue's GraphQL node id, the subject of every write. */
+  issueId: string;
   /** The issue's labels now: a redelivered webhook's payload may be out of date. */
   labels: string[];
+  /** Node ids of the labels firebreak knows of (its own that exist, and those on the issue), by name. */
+  labelIds: Record<string, string>;
+  /** Node ids of the requested users, by lower-cased login; null for a login GitHub does not know. */
+  users: Record<string, { id: string; login: string } | null>;
   timeline: TimelineItem[];
   /** Null when the request asked for no history. */
   history: ChangesRead | null;
@@ -238,18 +267,22 @@ export async function fetchIncidentContext(
 ): Promise<IncidentContext> {
   if (req.labelNames.length !== LABEL_ALIASES.length) throw new Error("expected exactly eight label names");
   const window = req.history ?? { since: new Date(0), until: new Date(0), maxCommits: 1 };
-  const data = await github.graphql<ContextResponse>(INCIDENT_CONTEXT_QUERY, {
-    owner: req.owner,
-    repo: req.repo,
-    issue: req.issueNumber,
-    branch: `refs/heads/${req.branch}`,
-    overrides: `${req.branch}:${OVERRIDES_DIR}`,
-    withHistory: req.history !== null,
-    since: window.since.toISOString(),
-    until: window.until.toISOString(),
-    commits: Math.min(100, window.maxCommits),
-    ...Object.fromEntries(LABEL_ALIASES.map((alias, i) => [alias, req.labelNames[i]])),
-  });
+  const users = req.users ?? [];
+  const data = await unknownUsersAllowed(
+    github.graphql<ContextResponse>(incidentContextQuery(users.length), {
+      owner: req.owner,
+      repo: req.repo,
+      issue: req.issueNumber,
+      branch: `refs/heads/${req.branch}`,
+      overrides: `${req.branch}:${OVERRIDES_DIR}`,
+      withHistory: req.history !== null,
+      since: window.since.toISOString(),
+      until: window.until.toISOString(),
+      commits: Math.min(100, window.maxCommits),
+      ...Object.fromEntries(LABEL_ALIASES.map((alias, i) => [alias, req.labelNames[i]])),
+      ...Object.fromEntries(users.map((login, i) => [`u${i}`, login])),
+    }),
+  );
   const repository = data.repository;
   if (!repository?.issue)
     throw new Error(`issue #${req.issueNumber} was not found in ${req.owner}/${req.repo}`);
@@ -275,8 +308,21 @@ export async function fetchIncidentContext(
         : Promise.resolve(NO_BRANCH),
   ]);
 
+  const issueLabels = repository.issue.labels?.nodes ?? [];
+  const knownLabels = LABEL_ALIASES.flatMap((alias) => {
+    const label = repository[alias] as { id: string; name: string } | null | undefined;
+    return label ? [label] : [];
+  });
   return {
-    labels: repository.issue.labels?.nodes.map((label) => label.name) ?? [],
+    issueId: repository.issue.id,
+    labels: issueLabels.map((label) => label.name),
+    labelIds: Object.fromEntries([...knownLabels, ...issueLabels].map((label) => [label.name, label.id])),
+    users: Object.fromEntries(
+      users.map((login, i) => [
+        login.toLowerCase(),
+        (data[`u${i}`] as { id: string; login: string } | null) ?? null,
+      ]),
+    ),
     timeline: timelineNodes.map(toTimelineItem).filter((item): item is TimelineItem => item !== null),
     history,
     deployments: repository.deployments.nodes.map((d) => ({
@@ -365,15 +411,20 @@ function toTimelineItem(node: TimelineNode): TimelineItem | null {
   const createdAt = new Date(node.createdAt);
   const actor = "actor" in node ? (node.actor?.login ?? null) : null;
   switch (node.__typename) {
-    case "IssueComment":
+    case "IssueComment": {
+      const reacted = (content: string) =>
+        node.reactionGroups?.some((group) => group.content === content && group.viewerHasReacted) ?? false;
       return {
         type: "comment",
         id: node.databaseId,
+        nodeId: node.id,
+        appReaction: reacted("THUMBS_UP") ? "THUMBS_UP" : reacted("CONFUSED") ? "CONFUSED" : null,
         author: node.author?.login ?? null,
         byApp: node.viewerDidAuthor,
         createdAt,
         body: node.body,
       };
+    }
     case "LabeledEvent":
     case "UnlabeledEvent":
       return {
@@ -455,4 +506,26 @@ function onePerPullRequest(changes: Change[]): Change[] {
     seen.add(change.pullRequest.number);
     return true;
   });
+}
+
+/**
+ * GitHub answers `user(login:)` for a login it does not know with null and a NOT_FOUND error, which
+ * Octokit throws. That answer is still the read: the planner says "no such user" from the null.
+ */
+async function unknownUsersAllowed(read: Promise<ContextResponse>): Promise<ContextResponse> {
+  try {
+    return await read;
+  } catch (error) {
+    const e = error as {
+      name?: string;
+      data?: ContextResponse;
+      errors?: Array<{ type?: string; path?: unknown[] }>;
+    };
+    const onlyUnknownUsers =
+      e.name === "GraphqlResponseError" &&
+      e.data?.repository != null &&
+      (e.errors ?? []).every((err) => err.type === "NOT_FOUND" && /^u\d+$/.test(String(err.path?.[0] ?? "")));
+    if (onlyUnknownUsers && e.data) return e.data;
+    throw error;
+  }
 }

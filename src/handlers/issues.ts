@@ -1,14 +1,17 @@
-// issues.opened / labeled / unlabeled: declaring, escalating and un-declaring incidents.
+// issues.opened / labeled / unlabeled / closed / reopened: declaring, escalating, resolving.
 import type { Context } from "probot";
 import { loadConfig } from "../config/load.js";
 import { formSeverity } from "../core/form.js";
-import { severitiesIn, severityOfLabel, statusOfLabel } from "../core/labels.js";
+import { severitiesIn, severityOfLabel, statusIn, statusOfLabel } from "../core/labels.js";
+import type { Trigger } from "../core/plan.js";
 import { mightConcernIncident } from "../core/triage.js";
 import type { AppIdentity } from "../github/app-identity.js";
+import { runIncidentOperation } from "./incident-operation.js";
 import { withIssueLock } from "./issue-lock.js";
-import { syncIncident } from "./sync-incident.js";
 
-type IssueEvent = Context<"issues.opened" | "issues.labeled" | "issues.unlabeled">;
+type IssueEvent = Context<
+  "issues.opened" | "issues.labeled" | "issues.unlabeled" | "issues.closed" | "issues.reopened"
+>;
 
 export interface HandlerDeps {
   identity: () => Promise<AppIdentity>;
@@ -26,21 +29,27 @@ export function handleIssueEvent(deps: HandlerDeps) {
     await withIssueLock(`${owner}/${repo}#${issueNumber}`, async () => {
       const loaded = await loadConfig((file) => context.config(file));
       const names = loaded.config.labels;
-      const labels = (payload.issue.labels ?? []).map((label) => label.name);
+      const labels = (payload.issue.labels ?? []).flatMap((label) => (label ? [label.name] : []));
       const changed = "label" in payload && payload.label ? payload.label.name : null;
       const fromForm = payload.action === "opened" ? formSeverity(payload.issue.body) : null;
-      const isIncident = severitiesIn(labels, names).length > 0 || fromForm !== null;
+      const severity = severitiesIn(labels, names)[0] ?? fromForm;
+      const isIncident = severity !== null;
       // With the configuration known: was this one of firebreak's labels after all?
       const relevant =
-        payload.action === "opened"
-          ? isIncident
-          : changed !== null &&
+        payload.action === "labeled" || payload.action === "unlabeled"
+          ? changed !== null &&
             (severityOfLabel(changed, names) !== null ||
-              (statusOfLabel(changed, names) !== null && isIncident));
+              (statusOfLabel(changed, names) !== null && isIncident))
+          : isIncident;
       if (!relevant) return;
 
-      const identity = await deps.identity();
-      await syncIncident({
+      const trigger: Trigger =
+        payload.action === "opened"
+          ? { kind: "opened", formSeverity: fromForm }
+          : payload.action === "labeled" || payload.action === "unlabeled"
+            ? { kind: payload.action, label: changed ?? "" }
+            : { kind: payload.action };
+      await runIncidentOperation({
         github: context.octokit,
         issue: {
           owner,
@@ -53,10 +62,11 @@ export function handleIssueEvent(deps: HandlerDeps) {
         },
         defaultBranch: payload.repository.default_branch,
         loaded,
-        formSeverity: fromForm,
-        severityLabelAdded:
-          payload.action !== "unlabeled" && changed !== null && severityOfLabel(changed, names) !== null,
-        appLogin: identity.slug,
+        trigger,
+        declaring: isIncident && statusIn(labels, names) === null,
+        severityHint: severity,
+        users: [],
+        appLogin: (await deps.identity()).slug,
         now: deps.now(),
       });
     });

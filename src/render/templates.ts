@@ -2,15 +2,21 @@
 // may override any of them with `.github/firebreak/<name>.md.hbs`. A broken override never stops a
 // comment: the built-in one is used and a warning names the file, the line and the problem.
 import Handlebars from "handlebars";
+import checklistPostIncident from "../../templates/checklist-post-incident.md.hbs";
 import checklistRespond from "../../templates/checklist-respond.md.hbs";
+import checklistVerify from "../../templates/checklist-verify.md.hbs";
 import escalation from "../../templates/escalation.md.hbs";
+import reply from "../../templates/reply.md.hbs";
 import tracker from "../../templates/tracker.md.hbs";
 import { OVERRIDES_DIR } from "../github/incident-context.js";
 
 export const BUILTIN_TEMPLATES = {
   tracker,
   "checklist-respond": checklistRespond,
+  "checklist-verify": checklistVerify,
+  "checklist-post-incident": checklistPostIncident,
   escalation,
+  reply,
 } as const;
 
 export type TemplateName = keyof typeof BUILTIN_TEMPLATES;

@@ -1,6 +1,37 @@
 // GraphQL answers shaped as GitHub returns them for firebreak's queries.
 type Json = Record<string, any>;
 
+/** The node id GitHub gives acme/shop#42: the subject of every FirebreakWrites mutation. */
+export const ISSUE_NODE_ID = "I_kwDOacme42";
+
+/** Node ids, readable in assertions: a label's is `LA_<name>` (as in the webhook payloads). */
+export const labelId = (name: string): string => `LA_${name}`;
+export const userId = (login: string): string => `U_${login}`;
+export const commentId = (databaseId: number): string => `IC_${databaseId}`;
+
+/** The label a `labelId` names (the inverse of `labelId`). */
+export function labelNameOf(id: string): string {
+  if (!id.startsWith("LA_")) throw new Error(`not a label node id: ${id}`);
+  return id.slice(3);
+}
+
+const REACTIONS = [
+  "THUMBS_UP",
+  "THUMBS_DOWN",
+  "LAUGH",
+  "HOORAY",
+  "CONFUSED",
+  "HEART",
+  "ROCKET",
+  "EYES",
+] as const;
+export type Reaction = (typeof REACTIONS)[number];
+
+/** A comment's `reactionGroups` as GitHub lists them (every content), `viewerHasReacted` where firebreak did. */
+export function reactionGroups(viewerReacted: Reaction[] = []): Json[] {
+  return REACTIONS.map((content) => ({ content, viewerHasReacted: viewerReacted.includes(content) }));
+}
+
 export function labeledNode(label: string, createdAt: string, actor = "alice"): Json {
   return { __typename: "LabeledEvent", createdAt, actor: { login: actor }, label: { name: label } };
 }
@@ -42,16 +73,22 @@ export function commentNode(
   id: number,
   body: string,
   createdAt: string,
-  options: { byApp?: boolean; author?: string } = {},
+  options: { byApp?: boolean; author?: string; reacted?: Reaction[] } = {},
 ): Json {
   return {
     __typename: "IssueComment",
+    id: commentId(id),
     databaseId: id,
     author: { login: options.author ?? (options.byApp ? "firebreak" : "alice") },
     viewerDidAuthor: options.byApp ?? false,
     createdAt,
     body,
+    reactionGroups: reactionGroups(options.reacted ?? []),
   };
+}
+
+export function assignedNode(assignee: string, createdAt: string, actor = "firebreak"): Json {
+  return { __typename: "AssignedEvent", createdAt, actor: { login: actor }, assignee: { login: assignee } };
 }
 
 export interface CommitOptions {
@@ -107,6 +144,13 @@ export interface ContextOptions {
   labelNames?: string[];
   /** The issue's labels now; by default, what the timeline's label events leave. */
   issueLabels?: string[];
+  /**
+   * The query's variables: label names (l0..l7) and logins (u0..uN) are answered from them, as
+   * GitHub would. Pass them with `contextReply`.
+   */
+  variables?: Json;
+  /** Logins GitHub does not know: their `user(login:)` alias comes back null. */
+  unknownUsers?: string[];
 }
 
 /** The labels the label events of a timeline leave on the issue, in order of the events. */
@@ -132,17 +176,38 @@ export const ALL_LABELS = [
 
 /** The answer to the IncidentContext query. Labels: l0..l7 in the order of ALL_LABELS (or `labelNames`). */
 export function contextResponse(o: ContextOptions = {}): Json {
-  const names = o.labelNames ?? ALL_LABELS;
+  const variables = o.variables ?? {};
+  const asked = Array.from({ length: 8 }, (_, i) => variables[`l${i}`]);
+  const names: string[] = asked.every((name) => typeof name === "string")
+    ? asked
+    : (o.labelNames ?? ALL_LABELS);
   const existing = o.existingLabels ?? names;
   const labels = Object.fromEntries(
-    names.map((name, i) => [`l${i}`, existing.includes(name) ? { name } : null]),
+    names.map((name, i) => [`l${i}`, existing.includes(name) ? { id: labelId(name), name } : null]),
+  );
+  const users = Object.fromEntries(
+    Object.entries(variables)
+      .filter(([key]) => /^u\d+$/.test(key))
+      .map(([key, login]) => [
+        key,
+        (o.unknownUsers ?? []).some((u) => u.toLowerCase() === String(login).toLowerCase())
+          ? null
+          : { id: userId(String(login)), login: String(login) },
+      ]),
   );
   return {
     data: {
+      ...users,
       repository: {
         ...labels,
         issue: {
-          labels: { nodes: (o.issueLabels ?? labelsAfter(o.timeline ?? [])).map((name) => ({ name })) },
+          id: ISSUE_NODE_ID,
+          labels: {
+            nodes: (o.issueLabels ?? labelsAfter(o.timeline ?? [])).map((name) => ({
+              id: labelId(name),
+              name,
+            })),
+          },
           timelineItems: {
             pageInfo: { hasNextPage: Boolean(o.timelineNext), endCursor: o.timelineNext ?? null },
             nodes: o.timeline ?? [],
@@ -174,6 +239,17 @@ export function contextResponse(o: ContextOptions = {}): Json {
           : null,
       },
     },
+  };
+}
+
+/**
+ * A nock reply function answering the IncidentContext query from the variables it was sent with
+ * (label and user aliases), e.g. `.reply(contextReply({ timeline }))`.
+ */
+export function contextReply(o: ContextOptions | (() => ContextOptions) = {}) {
+  return (_uri: string, body: any): [number, Json] => {
+    const options = typeof o === "function" ? o() : o;
+    return [200, contextResponse({ ...options, variables: body?.variables ?? {} })];
   };
 }
 

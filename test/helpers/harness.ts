@@ -3,7 +3,15 @@
 import nock from "nock";
 import type { Probot } from "probot";
 import { afterEach, beforeEach, vi } from "vitest";
-import { type IssueEventOptions, issueEvent, OWNER, REPO } from "./payloads.js";
+import {
+  type CommentEventOptions,
+  type IssueAction,
+  type IssueEventOptions,
+  issueCommentEvent,
+  issueEvent,
+  OWNER,
+  REPO,
+} from "./payloads.js";
 
 export const ISSUE_PATH = `/repos/${OWNER}/${REPO}/issues/42`;
 export const CONFIG_PATH = `/repos/${OWNER}/${REPO}/contents/${encodeURIComponent(".github/incident.yml")}`;
@@ -27,16 +35,28 @@ let deliveries = 0;
 /** Delivers one `issues.<action>` webhook for acme/shop#42 (see `issueEvent` for the options). */
 export async function deliver(
   probot: Probot,
-  action: "opened" | "labeled" | "unlabeled" | "edited",
+  action: IssueAction,
   options: IssueEventOptions = {},
   id = `delivery-${++deliveries}`,
 ): Promise<void> {
   await probot.receive({ id, name: "issues", payload: issueEvent(action, options) as any });
 }
 
+/** Delivers one `issue_comment.<action>` webhook on acme/shop#42 (see `issueCommentEvent`). */
+export async function deliverComment(
+  probot: Probot,
+  options: CommentEventOptions,
+  action: "created" | "edited" = "created",
+  id = `delivery-${++deliveries}`,
+): Promise<void> {
+  await probot.receive({ id, name: "issue_comment", payload: issueCommentEvent(action, options) as any });
+}
+
 /** A body matcher for one of firebreak's GraphQL documents, by operation name. */
-export function graphqlQuery(name: "IncidentContext" | "MoreTimeline" | "History") {
-  return (body: any): boolean => typeof body?.query === "string" && body.query.includes(`query ${name}(`);
+export function graphqlQuery(name: "IncidentContext" | "MoreTimeline" | "History" | "FirebreakWrites") {
+  const kind = name === "FirebreakWrites" ? "mutation" : "query";
+  return (body: any): boolean =>
+    typeof body?.query === "string" && new RegExp(`\\b${kind} ${name}\\b`).test(body.query);
 }
 
 export interface SentRequest {
@@ -45,15 +65,49 @@ export interface SentRequest {
   path: string;
   /** Parsed JSON body, or undefined when the request had none. */
   body: any;
+  /** When it was sent and when its answer was complete, as positions in one sequence of events. */
+  start: number;
+  end: number | null;
 }
+
+let events = 0;
 
 /** Every request `scope` answered, in the order the app sent them. */
 export function recordRequests(scope: nock.Scope): SentRequest[] {
   const sent: SentRequest[] = [];
+  const byRequest = new Map<unknown, SentRequest>();
   scope.on("request", (req: { method: string; path: string }, _interceptor: unknown, body: string) => {
-    sent.push({ method: req.method, path: req.path, body: body ? JSON.parse(body) : undefined });
+    const request: SentRequest = {
+      method: req.method,
+      path: req.path,
+      body: body ? JSON.parse(body) : undefined,
+      start: ++events,
+      end: null,
+    };
+    byRequest.set(req, request);
+    sent.push(request);
+  });
+  scope.on("replied", (req: unknown) => {
+    const request = byRequest.get(req);
+    if (request) request.end = ++events;
   });
   return sent;
+}
+
+/**
+ * Sequential round trips: the longest chain of requests each sent only after the previous one was
+ * answered (requests in flight together count once).
+ */
+export function roundTrips(requests: SentRequest[]): number {
+  const chain: number[] = [];
+  requests.forEach((request, i) => {
+    let before = 0;
+    requests.slice(0, i).forEach((earlier, j) => {
+      if (earlier.end !== null && earlier.end < request.start) before = Math.max(before, chain[j] ?? 0);
+    });
+    chain.push(before + 1);
+  });
+  return Math.max(0, ...chain);
 }
 
 /** Every request nock had no interceptor for (with the network off, such a request also fails). */
@@ -65,10 +119,10 @@ export function recordUnmatched(): string[] {
   return unmatched;
 }
 
-/** `POST /repos/acme/shop/issues/42/comments`, … — GraphQL requests named by their operation. */
-export function requestLine(request: SentRequest): string {
+/** `POST /repos/acme/shop/labels`, … — GraphQL requests named by their operation. */
+export function requestLine(request: Pick<SentRequest, "method" | "path" | "body">): string {
   if (request.path === "/graphql") {
-    const name = /query (\w+)\(/.exec(request.body?.query ?? "")?.[1] ?? "?";
+    const name = /\b(?:query|mutation) (\w+)/.exec(request.body?.query ?? "")?.[1] ?? "?";
     return `POST /graphql ${name}`;
   }
   return `${request.method} ${request.path}`;
@@ -80,28 +134,25 @@ const PLUMBING = [
   /^GET \/repos\/[^/]+\/[^/]+\/contents\//,
 ];
 
-/** The requests an operation makes beyond identity, token and configuration (what the budgets count). */
+/** The requests an operation makes beyond identity, token and configuration. */
 export function operationRequests(sent: SentRequest[]): SentRequest[] {
   return sent.filter((request) => !PLUMBING.some((pattern) => pattern.test(requestLine(request))));
 }
 
-/** The bodies of the comments created, in the order they were posted. */
-export function postedComments(sent: SentRequest[]): string[] {
-  return sent
-    .filter((r) => r.method === "POST" && r.path === `${ISSUE_PATH}/comments`)
-    .map((r) => r.body.body as string);
-}
+export const LABELS_PATH = `/repos/${OWNER}/${REPO}/labels`;
+export const permissionPath = (login: string): string =>
+  `/repos/${OWNER}/${REPO}/collaborators/${login}/permission`;
 
-/** A reply for `POST …/comments` that gives each new comment the next id, starting at `firstId`. */
-export function commentIds(firstId: number) {
-  let next = firstId;
-  return () => {
-    const id = next++;
-    return [201, { id, html_url: `https://github.com/${OWNER}/${REPO}/issues/42#issuecomment-${id}` }] as [
-      number,
-      Record<string, unknown>,
-    ];
-  };
+/**
+ * What the budgets count: the operation's requests without the one-time creation of missing labels
+ * and without a comment's permission check (design.md and issue 3 leave both out).
+ */
+export function budgetedRequests(sent: SentRequest[]): SentRequest[] {
+  return operationRequests(sent).filter(
+    (request) =>
+      !(request.method === "POST" && request.path === LABELS_PATH) &&
+      !(request.method === "GET" && /\/collaborators\/[^/]+\/permission$/.test(request.path)),
+  );
 }
 
 /** `@name` mentions that would notify someone (not neutralised with a zero-width space). */

@@ -1,18 +1,11 @@
 // Incidents as tests meet them: the changes that landed before one, a declaration run through the
 // app (so later tests can feed back the exact tracker it posted), and the timeline it leaves behind.
 import type nock from "nock";
-import { commentNode, commitNode, contextResponse, labeledNode } from "./graphql.js";
-import {
-  commentIds,
-  deliver,
-  graphqlQuery,
-  ISSUE_PATH,
-  postedComments,
-  recordRequests,
-  type SentRequest,
-} from "./harness.js";
+import { commentNode, commitNode, contextReply, labeledNode } from "./graphql.js";
+import { deliver, graphqlQuery, recordRequests, type SentRequest } from "./harness.js";
 import { OWNER, REPO } from "./payloads.js";
 import { githubApi, noConfig, testProbot, withConfig } from "./probot.js";
+import { answerWrites, postedComments } from "./writes.js";
 
 type Json = Record<string, any>;
 
@@ -66,17 +59,14 @@ export async function declareIncident(
   const scope = configFile(githubApi(), o.config ?? null)
     .post("/graphql", graphqlQuery("IncidentContext"))
     .reply(
-      200,
-      contextResponse({
+      contextReply({
         timeline: [labeledNode(severity, o.labeledAt ?? "2026-11-22T14:01:58Z")],
         commits: checkoutCommits(),
       }),
     )
-    .post(`${ISSUE_PATH}/labels`)
-    .reply(200, [])
-    .post(`${ISSUE_PATH}/comments`)
+    .post("/graphql", graphqlQuery("FirebreakWrites"))
     .times(2)
-    .reply(commentIds(TRACKER_ID));
+    .reply(answerWrites({ firstCommentId: TRACKER_ID }));
   const sent = recordRequests(scope);
   await deliver(testProbot(), "labeled", { labels: [severity], label: severity });
   if (!scope.isDone()) throw new Error(`declaration left mocks pending: ${scope.pendingMocks().join(", ")}`);

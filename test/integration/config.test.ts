@@ -1,14 +1,11 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { ALL_LABELS, contextResponse, labeledNode } from "../helpers/graphql.js";
+import { ALL_LABELS, contextReply, labeledNode, labelId } from "../helpers/graphql.js";
 import {
   CONFIG_PATH,
-  commentIds,
   deliver,
   graphqlQuery,
-  ISSUE_PATH,
   operationRequests,
-  postedComments,
   recordRequests,
   recordUnmatched,
   requestLine,
@@ -23,6 +20,7 @@ import {
 } from "../helpers/incident.js";
 import type { LabelInput } from "../helpers/payloads.js";
 import { API, githubApi, testProbot } from "../helpers/probot.js";
+import { answerWrites, postedComments, writesSent } from "../helpers/writes.js";
 
 useFixedClock(new Date("2026-11-22T14:02:00Z"));
 
@@ -35,19 +33,28 @@ function declaration(
   const scope = config(githubApi())
     .post("/graphql", graphqlQuery("IncidentContext"))
     .reply(
-      200,
-      contextResponse({
+      contextReply({
         labelNames,
         timeline: [labeledNode(severityLabel, "2026-11-22T14:01:58Z")],
         commits: checkoutCommits(),
       }),
     )
-    .post(`${ISSUE_PATH}/labels`, { labels: ["incident/investigating"] })
-    .reply(200, [])
-    .post(`${ISSUE_PATH}/comments`)
+    .post("/graphql", graphqlQuery("FirebreakWrites"))
     .times(2)
-    .reply(commentIds(TRACKER_ID));
+    .reply(answerWrites({ firstCommentId: TRACKER_ID }));
   return { scope, sent: recordRequests(scope) };
+}
+
+/** Every declaration here writes the same: the status label, then the tracker and the checklist. */
+function expectDeclarationWrites(sent: Parameters<typeof writesSent>[0]): void {
+  const [tracker, checklist] = postedComments(sent);
+  expect(writesSent(sent)).toEqual([
+    [{ op: "addLabelsToLabelable", labelIds: [labelId("incident/investigating")] }],
+    [
+      { op: "addComment", body: tracker },
+      { op: "addComment", body: checklist },
+    ],
+  ]);
 }
 
 /** The lines of the tracker's warning block, without the quote markers. */
@@ -78,6 +85,7 @@ describe("a configuration with mistakes", () => {
     expect(tracker).toContain("within 30 min");
     expect(tracker).toContain("by **2026-11-22 14:31 UTC**");
     expect(checklist.startsWith(CHECKLIST_MARKER)).toBe(true);
+    expectDeclarationWrites(sent);
     expect(scope.pendingMocks()).toEqual([]);
   });
 
@@ -91,6 +99,7 @@ describe("a configuration with mistakes", () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^`\.github\/incident\.yml` is not valid YAML/);
     expect(tracker).toContain("## 🔥 SEV2 High incident · investigating");
+    expectDeclarationWrites(sent);
     expect(scope.pendingMocks()).toEqual([]);
   });
 
@@ -103,6 +112,7 @@ describe("a configuration with mistakes", () => {
 
     const [tracker = ""] = postedComments(sent);
     expect(warnings(tracker)).toEqual([expect.stringContaining("Contents: read")]);
+    expectDeclarationWrites(sent);
     expect(scope.pendingMocks()).toEqual([]);
   });
 });
@@ -119,12 +129,14 @@ describe("renamed labels", () => {
 
     expect(operationRequests(sent).map(requestLine)).toEqual([
       "POST /graphql IncidentContext",
-      `POST ${ISSUE_PATH}/labels`,
-      `POST ${ISSUE_PATH}/comments`,
-      `POST ${ISSUE_PATH}/comments`,
+      "POST /graphql FirebreakWrites",
+      "POST /graphql FirebreakWrites",
     ]);
+    expectDeclarationWrites(sent);
     // The query asks about the renamed label, in the SEV2 slot.
-    expect(sent.find((r) => r.path === "/graphql")?.body.variables).toMatchObject({
+    expect(
+      sent.find((r) => requestLine(r) === "POST /graphql IncidentContext")?.body.variables,
+    ).toMatchObject({
       l0: "incident/sev1",
       l1: "P1",
       l2: "incident/sev3",

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ALL_LABELS, contextResponse, labeledNode } from "../helpers/graphql.js";
+import { ALL_LABELS, contextReply, labeledNode, labelId, userId } from "../helpers/graphql.js";
 import {
-  commentIds,
+  budgetedRequests,
   deliver,
   graphqlQuery,
-  ISSUE_PATH,
+  LABELS_PATH,
   operationRequests,
-  postedComments,
   recordRequests,
   requestLine,
+  roundTrips,
   useFixedClock,
 } from "../helpers/harness.js";
 import {
@@ -21,25 +21,32 @@ import {
 } from "../helpers/incident.js";
 import { OWNER, REPO } from "../helpers/payloads.js";
 import { githubApi, testProbot } from "../helpers/probot.js";
+import { answerWrites, postedComments, writesSent } from "../helpers/writes.js";
 
 useFixedClock(new Date("2026-11-22T14:02:00Z"));
 
 const SEV2_LABELED = labeledNode("incident/sev2", "2026-11-22T14:01:58Z");
 
+/** The answer to `POST /repos/{o}/{r}/labels`: the label as created, with its node id. */
+function createdLabel(_uri: string, body: any): [number, Record<string, unknown>] {
+  return [
+    201,
+    { id: 1, node_id: labelId(body.name), name: body.name, color: body.color, description: body.description },
+  ];
+}
+
 /** A declaration by label on a repository that has `existingLabels`; returns what was sent. */
-async function declareBySev2Label(o: { existingLabels?: string[] } = {}) {
+async function declareBySev2Label(o: { existingLabels?: string[]; creations?: number } = {}) {
   const existingLabels = o.existingLabels ?? ALL_LABELS;
   let scope = configFile(githubApi(), null)
     .post("/graphql", graphqlQuery("IncidentContext"))
-    .reply(200, contextResponse({ existingLabels, timeline: [SEV2_LABELED], commits: checkoutCommits() }));
-  const missing = ALL_LABELS.length - existingLabels.length;
-  if (missing > 0) scope = scope.post(`/repos/${OWNER}/${REPO}/labels`).times(missing).reply(201, {});
+    .reply(contextReply({ existingLabels, timeline: [SEV2_LABELED], commits: checkoutCommits() }));
+  const creations = o.creations ?? ALL_LABELS.length - existingLabels.length;
+  if (creations > 0) scope = scope.post(LABELS_PATH).times(creations).reply(createdLabel);
   scope = scope
-    .post(`${ISSUE_PATH}/labels`, { labels: ["incident/investigating"] })
-    .reply(200, [])
-    .post(`${ISSUE_PATH}/comments`)
+    .post("/graphql", graphqlQuery("FirebreakWrites"))
     .times(2)
-    .reply(commentIds(TRACKER_ID));
+    .reply(answerWrites({ firstCommentId: TRACKER_ID }));
   const sent = recordRequests(scope);
   await deliver(testProbot(), "labeled", { labels: ["incident/sev2"], label: "incident/sev2" });
   return { scope, sent };
@@ -51,15 +58,19 @@ describe("declaring an incident by label", () => {
 
     expect(operationRequests(sent).map(requestLine)).toEqual([
       "POST /graphql IncidentContext",
-      `POST ${ISSUE_PATH}/labels`,
-      `POST ${ISSUE_PATH}/comments`,
-      `POST ${ISSUE_PATH}/comments`,
+      "POST /graphql FirebreakWrites",
+      "POST /graphql FirebreakWrites",
     ]);
-    expect(sent.find((r) => requestLine(r) === `POST ${ISSUE_PATH}/labels`)?.body).toEqual({
-      labels: ["incident/investigating"],
-    });
-
     const [tracker = "", checklist = ""] = postedComments(sent);
+    // What changes first, then what is said: the tracker, then the checklist.
+    expect(writesSent(sent)).toEqual([
+      [{ op: "addLabelsToLabelable", labelIds: [labelId("incident/investigating")] }],
+      [
+        { op: "addComment", body: tracker },
+        { op: "addComment", body: checklist },
+      ],
+    ]);
+
     expect(tracker.startsWith(TRACKER_MARKER)).toBe(true);
     expect(tracker).toContain("## 🔥 SEV2 High incident · investigating");
     // SEV2: respond within 30 minutes of the label (14:01:58).
@@ -82,12 +93,28 @@ describe("declaring an incident by label", () => {
     expect(scope.pendingMocks()).toEqual([]);
   });
 
+  it("stays within budget: the read, one state mutation and one output mutation, in 3 round trips", async () => {
+    const { scope, sent } = await declareBySev2Label();
+
+    const budgeted = budgetedRequests(sent);
+    expect(budgeted.map(requestLine)).toEqual([
+      "POST /graphql IncidentContext",
+      "POST /graphql FirebreakWrites",
+      "POST /graphql FirebreakWrites",
+    ]);
+    expect(budgeted.length).toBeLessThanOrEqual(5);
+    expect(roundTrips(budgeted)).toBe(3);
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
   it("reads the timeline, labels and the history of the suspect window in one GraphQL request", async () => {
     const { scope, sent } = await declareBySev2Label();
 
-    const graphql = sent.filter((r) => r.path === "/graphql");
-    expect(graphql).toHaveLength(1);
-    expect(graphql[0]?.body.variables).toEqual({
+    const reads = sent.filter(
+      (r) => requestLine(r) !== "POST /graphql FirebreakWrites" && r.path === "/graphql",
+    );
+    expect(reads).toHaveLength(1);
+    expect(reads[0]?.body.variables).toEqual({
       owner: OWNER,
       repo: REPO,
       issue: 42,
@@ -107,14 +134,13 @@ describe("declaring an incident by label", () => {
     const { scope, sent } = await declareBySev2Label({ existingLabels: ["incident/sev2"] });
 
     const lines = sent.map(requestLine);
-    const lastCreated = lines.lastIndexOf(`POST /repos/${OWNER}/${REPO}/labels`);
-    expect(lastCreated).toBeLessThan(lines.indexOf(`POST ${ISSUE_PATH}/labels`));
-    expect(lastCreated).toBeLessThan(lines.indexOf(`POST ${ISSUE_PATH}/comments`));
-    const created = sent.filter((r) => r.method === "POST" && r.path === `/repos/${OWNER}/${REPO}/labels`);
+    const lastCreated = lines.lastIndexOf(`POST ${LABELS_PATH}`);
+    expect(lastCreated).toBeGreaterThan(lines.indexOf("POST /graphql IncidentContext"));
+    expect(lastCreated).toBeLessThan(lines.indexOf("POST /graphql FirebreakWrites"));
+    const created = sent.filter((r) => r.method === "POST" && r.path === LABELS_PATH);
     expect(created).toHaveLength(7);
     // The label that exists is not created again.
     expect(created.map((r) => r.body.name)).not.toContain("incident/sev2");
-    for (const { body } of created) expect(body.description).toMatch(/\(firebreak\)$/);
     // Exactly these bodies: name, colour and description, nothing else.
     expect(created.map((r) => r.body)).toEqual(
       expect.arrayContaining([
@@ -139,24 +165,36 @@ describe("declaring an incident by label", () => {
         { name: "incident/resolved", color: "0e8a16", description: "Incident status: resolved (firebreak)" },
       ]),
     );
-
+    // The issue is labelled with the node id GitHub gave the label it just created.
+    expect(writesSent(sent)[0]).toEqual([
+      { op: "addLabelsToLabelable", labelIds: [labelId("incident/investigating")] },
+    ]);
+    // Label creation is one-time and not budgeted; the rest is the usual three requests.
+    expect(budgetedRequests(sent)).toHaveLength(3);
     expect(scope.pendingMocks()).toEqual([]);
   });
 
   it("assigns the people the severity names in `assign`, once, on declaration", async () => {
     const scope = configFile(githubApi(), "severities:\n  sev2:\n    assign: [carol, dave]\n")
       .post("/graphql", graphqlQuery("IncidentContext"))
-      .reply(200, contextResponse({ timeline: [SEV2_LABELED], commits: checkoutCommits() }))
-      .post(`${ISSUE_PATH}/labels`, { labels: ["incident/investigating"] })
-      .reply(200, [])
-      .post(`${ISSUE_PATH}/assignees`, { assignees: ["carol", "dave"] })
-      .reply(201, {})
-      .post(`${ISSUE_PATH}/comments`)
+      .reply(contextReply({ timeline: [SEV2_LABELED], commits: checkoutCommits() }))
+      .post("/graphql", graphqlQuery("FirebreakWrites"))
       .times(2)
-      .reply(commentIds(TRACKER_ID));
+      .reply(answerWrites({ firstCommentId: TRACKER_ID }));
+    const sent = recordRequests(scope);
 
     await deliver(testProbot(), "labeled", { labels: ["incident/sev2"], label: "incident/sev2" });
 
+    // Their node ids come with the read: one alias each.
+    const read = sent.find((r) => requestLine(r) === "POST /graphql IncidentContext");
+    expect(read?.body.variables).toMatchObject({ u0: "carol", u1: "dave" });
+    expect(read?.body.variables.u2).toBeUndefined();
+    const [state, outputs] = writesSent(sent);
+    expect(state).toEqual([
+      { op: "addLabelsToLabelable", labelIds: [labelId("incident/investigating")] },
+      { op: "addAssigneesToAssignable", assigneeIds: [userId("carol"), userId("dave")] },
+    ]);
+    expect(outputs?.map((op) => op.op)).toEqual(["addComment", "addComment"]);
     expect(scope.pendingMocks()).toEqual([]);
   });
 });

@@ -1,23 +1,24 @@
 import nock from "nock";
 import { describe, expect, it, vi } from "vitest";
 import {
+  commentId,
   commentNode,
   commitNode,
-  contextResponse,
+  contextReply,
   historyResponse,
   labeledNode,
+  labelId,
   unlabeledNode,
 } from "../helpers/graphql.js";
 import {
-  commentIds,
+  budgetedRequests,
   deliver,
   graphqlQuery,
-  ISSUE_PATH,
   liveMentions,
   operationRequests,
-  postedComments,
   recordRequests,
   requestLine,
+  roundTrips,
   type SentRequest,
   useFixedClock,
 } from "../helpers/harness.js";
@@ -33,6 +34,7 @@ import {
 } from "../helpers/incident.js";
 import { OWNER, REPO } from "../helpers/payloads.js";
 import { API, githubApi, testProbot } from "../helpers/probot.js";
+import { answerWrites, postedComments, updatedComment, writesSent } from "../helpers/writes.js";
 
 const DECLARED_AT = "2026-11-22T14:01:58Z";
 const SEV1_ADDED_AT = "2026-11-22T14:10:00Z";
@@ -44,8 +46,7 @@ const PAGE_ONCALL = "severities:\n  sev1:\n    notify: ['@acme/oncall']\n";
 /** SEV3 ranks its suspects over the same 48 hours as SEV1, so an escalation keeps them. */
 const PAGE_ONCALL_SAME_WINDOWS = `${PAGE_ONCALL}  sev3:\n    suspect_window: 48h\n`;
 
-const TRACKER_PATCH = `/repos/${OWNER}/${REPO}/issues/comments/${TRACKER_ID}`;
-const DELETE_SEV3 = `${ISSUE_PATH}/labels/incident%2Fsev3`;
+const TRACKER_NODE = commentId(TRACKER_ID);
 
 /** Declares SEV3 at DECLARED_AT (firebreak answering two seconds later) and returns what it posted. */
 async function declareSev3(config: string | null): Promise<Declared> {
@@ -63,10 +64,22 @@ function addSev1(probot = testProbot()) {
   });
 }
 
-function patchedTracker(sent: SentRequest[]): string {
-  const patch = sent.find((r) => r.method === "PATCH" && r.path === TRACKER_PATCH);
-  if (!patch) throw new Error("the tracker was not updated");
-  return patch.body.body;
+function updatedTracker(sent: SentRequest[]): string {
+  const tracker = updatedComment(sent, TRACKER_NODE);
+  if (tracker === undefined) throw new Error("the tracker was not updated");
+  return tracker;
+}
+
+/** An escalation's writes: the less severe label removed; then the tracker updated and the notice posted. */
+function expectEscalationWrites(sent: SentRequest[], removed: string): void {
+  const [notice] = postedComments(sent);
+  expect(writesSent(sent)).toEqual([
+    [{ op: "removeLabelsFromLabelable", labelIds: [labelId(removed)] }],
+    [
+      { op: "updateIssueComment", id: TRACKER_NODE, body: updatedTracker(sent) },
+      { op: "addComment", body: notice },
+    ],
+  ]);
 }
 
 describe("escalating an incident", () => {
@@ -75,36 +88,33 @@ describe("escalating an incident", () => {
     const scope = configFile(githubApi(), PAGE_ONCALL_SAME_WINDOWS)
       .post("/graphql", graphqlQuery("IncidentContext"))
       .reply(
-        200,
-        contextResponse({
+        contextReply({
           timeline: [
             ...declaredTimeline(declared, { severity: "incident/sev3", labeledAt: DECLARED_AT }),
             labeledNode("incident/sev1", SEV1_ADDED_AT),
           ],
         }),
       )
-      .delete(DELETE_SEV3)
-      .reply(200, [])
-      .patch(TRACKER_PATCH)
-      .reply(200, {})
-      .post(`${ISSUE_PATH}/comments`)
-      .reply(commentIds(2001));
+      .post("/graphql", graphqlQuery("FirebreakWrites"))
+      .times(2)
+      .reply(answerWrites());
     const sent = recordRequests(scope);
 
     await addSev1();
 
     // No new checklist, no second read of the history: the tracker's cached suspects still apply.
-    expect(operationRequests(sent).map(requestLine).sort()).toEqual(
-      [
-        "POST /graphql IncidentContext",
-        `DELETE ${DELETE_SEV3}`,
-        `PATCH ${TRACKER_PATCH}`,
-        `POST ${ISSUE_PATH}/comments`,
-      ].sort(),
-    );
-    expect(sent.find((r) => r.path === "/graphql")?.body.variables.withHistory).toBe(false);
+    expect(operationRequests(sent).map(requestLine)).toEqual([
+      "POST /graphql IncidentContext",
+      "POST /graphql FirebreakWrites",
+      "POST /graphql FirebreakWrites",
+    ]);
+    expect(roundTrips(budgetedRequests(sent))).toBe(3);
+    expect(
+      sent.find((r) => requestLine(r) === "POST /graphql IncidentContext")?.body.variables.withHistory,
+    ).toBe(false);
+    expectEscalationWrites(sent, "incident/sev3");
 
-    const tracker = patchedTracker(sent);
+    const tracker = updatedTracker(sent);
     expect(tracker.startsWith(TRACKER_MARKER)).toBe(true);
     expect(tracker).toContain("## 🔥 SEV1 Critical incident · investigating");
     // SEV1 is due immediately, counted from the escalation rather than the declaration.
@@ -130,8 +140,6 @@ describe("escalating an incident", () => {
     expect(escalation).toContain("Paging @acme/oncall.");
     expect(liveMentions(escalation)).toEqual(["@acme/oncall"]);
     expect(escalation).not.toContain(TRACKER_MARKER);
-    // The PATCH carries the new body and nothing else.
-    expect(sent.find((r) => r.method === "PATCH")?.body).toEqual({ body: tracker });
     expect(scope.pendingMocks()).toEqual([]);
   });
 
@@ -141,32 +149,28 @@ describe("escalating an incident", () => {
     const first = configFile(githubApi(), PAGE_ONCALL_SAME_WINDOWS)
       .post("/graphql", graphqlQuery("IncidentContext"))
       .reply(
-        200,
-        contextResponse({
+        contextReply({
           timeline: [
             ...declaredTimeline(declared, { severity: "incident/sev3", labeledAt: DECLARED_AT }),
             labeledNode("incident/sev1", SEV1_ADDED_AT),
           ],
         }),
       )
-      .delete(DELETE_SEV3)
-      .reply(200, [])
-      .patch(TRACKER_PATCH)
-      .reply(200, {})
-      .post(`${ISSUE_PATH}/comments`)
-      .reply(commentIds(2001));
+      .post("/graphql", graphqlQuery("FirebreakWrites"))
+      .times(2)
+      .reply(answerWrites());
     const firstSent = recordRequests(first);
     const probot = testProbot();
     await addSev1(probot);
-    const tracker = patchedTracker(firstSent);
+    expectEscalationWrites(firstSent, "incident/sev3");
+    const tracker = updatedTracker(firstSent);
     const [escalation = ""] = postedComments(firstSent);
 
     // Same app process: identity and token are cached, so only the config is read again.
     const again = configFile(nock(API), PAGE_ONCALL_SAME_WINDOWS)
       .post("/graphql", graphqlQuery("IncidentContext"))
       .reply(
-        200,
-        contextResponse({
+        contextReply({
           timeline: [
             labeledNode("incident/sev3", DECLARED_AT),
             labeledNode("incident/investigating", "2026-11-22T14:02:00Z", "firebreak"),
@@ -177,21 +181,13 @@ describe("escalating an incident", () => {
             commentNode(2001, escalation, "2026-11-22T14:10:06Z", { byApp: true }),
           ],
         }),
-      )
-      // The redelivered payload still lists incident/sev3: removing it again is allowed (GitHub answers 404).
-      .delete(DELETE_SEV3)
-      .optionally()
-      .reply(404, { message: "Label does not exist" });
+      );
     const againSent = recordRequests(again);
     await addSev1(probot);
 
-    // Nothing else: no second escalation comment, and the tracker it renders is the one GitHub holds.
-    const unlabel = `DELETE ${DELETE_SEV3}`;
-    expect(
-      operationRequests(againSent)
-        .map(requestLine)
-        .filter((line) => line !== unlabel),
-    ).toEqual(["POST /graphql IncidentContext"]);
+    // The redelivered payload still lists incident/sev3, but the labels are read afresh: nothing to
+    // remove, no second escalation comment, and the tracker it renders is the one GitHub holds.
+    expect(operationRequests(againSent).map(requestLine)).toEqual(["POST /graphql IncidentContext"]);
     expect(first.pendingMocks()).toEqual([]);
     expect(again.pendingMocks()).toEqual([]);
   });
@@ -201,8 +197,7 @@ describe("escalating an incident", () => {
     const scope = configFile(githubApi(), null)
       .post("/graphql", graphqlQuery("IncidentContext"))
       .reply(
-        200,
-        contextResponse({
+        contextReply({
           timeline: [
             ...declaredTimeline(declared, { severity: "incident/sev3", labeledAt: DECLARED_AT }),
             labeledNode("incident/sev1", SEV1_ADDED_AT),
@@ -211,16 +206,22 @@ describe("escalating an incident", () => {
       )
       .post("/graphql", graphqlQuery("History"))
       .reply(200, historyResponse([]))
-      .delete(DELETE_SEV3)
-      .reply(200, [])
-      .patch(TRACKER_PATCH)
-      .reply(200, {})
-      .post(`${ISSUE_PATH}/comments`)
-      .reply(commentIds(2001));
+      .post("/graphql", graphqlQuery("FirebreakWrites"))
+      .times(2)
+      .reply(answerWrites());
     const sent = recordRequests(scope);
 
     await addSev1();
 
+    // The History read goes out side by side with the label changes: three round trips in all.
+    expect(operationRequests(sent).map(requestLine)).toEqual([
+      "POST /graphql IncidentContext",
+      "POST /graphql History",
+      "POST /graphql FirebreakWrites",
+      "POST /graphql FirebreakWrites",
+    ]);
+    expect(roundTrips(operationRequests(sent))).toBe(3);
+    expectEscalationWrites(sent, "incident/sev3");
     const history = sent.find((r) => requestLine(r) === "POST /graphql History");
     expect(history?.body.variables).toMatchObject({
       since: "2026-11-20T14:01:58.000Z",
@@ -239,8 +240,7 @@ describe("escalating an incident", () => {
     const scope = configFile(githubApi(), null)
       .post("/graphql", graphqlQuery("IncidentContext"))
       .reply(
-        200,
-        contextResponse({
+        contextReply({
           timeline: [
             labeledNode("incident/sev2", DECLARED_AT),
             labeledNode("incident/investigating", "2026-11-22T14:02:00Z", "firebreak"),
@@ -281,12 +281,9 @@ describe("escalating an incident", () => {
           }),
         ]),
       )
-      .delete(`${ISSUE_PATH}/labels/incident%2Fsev2`)
-      .reply(200, [])
-      .patch(TRACKER_PATCH)
-      .reply(200, {})
-      .post(`${ISSUE_PATH}/comments`)
-      .reply(commentIds(2001));
+      .post("/graphql", graphqlQuery("FirebreakWrites"))
+      .times(2)
+      .reply(answerWrites());
     const sent = recordRequests(scope);
 
     await deliver(testProbot(), "labeled", {
@@ -295,7 +292,12 @@ describe("escalating an incident", () => {
     });
 
     const graphql = sent.filter((r) => r.path === "/graphql");
-    expect(graphql.map(requestLine)).toEqual(["POST /graphql IncidentContext", "POST /graphql History"]);
+    expect(graphql.map(requestLine)).toEqual([
+      "POST /graphql IncidentContext",
+      "POST /graphql History",
+      "POST /graphql FirebreakWrites",
+      "POST /graphql FirebreakWrites",
+    ]);
     expect(graphql[0]?.body.variables.withHistory).toBe(false);
     expect(graphql[1]?.body.variables).toEqual({
       owner: OWNER,
@@ -307,7 +309,8 @@ describe("escalating an incident", () => {
       commits: 100,
       after: null,
     });
-    const tracker = patchedTracker(sent);
+    expectEscalationWrites(sent, "incident/sev2");
+    const tracker = updatedTracker(sent);
     expect(tracker).toContain("## 🔥 SEV1 Critical incident");
     expect(suspectRow(tracker, 1)).toContain("[#21]");
     expect(tracker).toContain("<!-- firebreak:suspects ");

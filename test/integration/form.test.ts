@@ -1,13 +1,10 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { contextResponse } from "../helpers/graphql.js";
+import { contextReply, labelId } from "../helpers/graphql.js";
 import {
-  commentIds,
   deliver,
   graphqlQuery,
-  ISSUE_PATH,
   operationRequests,
-  postedComments,
   recordRequests,
   recordUnmatched,
   requestLine,
@@ -22,6 +19,7 @@ import {
   TRACKER_MARKER,
 } from "../helpers/incident.js";
 import { API, githubApi, testProbot } from "../helpers/probot.js";
+import { answerWrites, postedComments, writesSent } from "../helpers/writes.js";
 
 useFixedClock(new Date("2026-11-22T14:02:00Z"));
 
@@ -43,16 +41,14 @@ function formBody(severity: string): string {
 }
 
 describe("an issue opened from the incident form", () => {
-  it("is declared at the severity answered: one labels request, the tracker, then the checklist", async () => {
+  it("is declared at the severity answered: one labels write, the tracker, then the checklist", async () => {
     const scope = configFile(githubApi(), null)
       .post("/graphql", graphqlQuery("IncidentContext"))
       // Just opened: nothing on the timeline yet.
-      .reply(200, contextResponse({ timeline: [], commits: checkoutCommits() }))
-      .post(`${ISSUE_PATH}/labels`)
-      .reply(200, [])
-      .post(`${ISSUE_PATH}/comments`)
+      .reply(contextReply({ timeline: [], commits: checkoutCommits() }))
+      .post("/graphql", graphqlQuery("FirebreakWrites"))
       .times(2)
-      .reply(commentIds(TRACKER_ID));
+      .reply(answerWrites({ firstCommentId: TRACKER_ID }));
     const sent = recordRequests(scope);
 
     await deliver(testProbot(), "opened", {
@@ -63,21 +59,31 @@ describe("an issue opened from the incident form", () => {
 
     expect(operationRequests(sent).map(requestLine)).toEqual([
       "POST /graphql IncidentContext",
-      `POST ${ISSUE_PATH}/labels`,
-      `POST ${ISSUE_PATH}/comments`,
-      `POST ${ISSUE_PATH}/comments`,
+      "POST /graphql FirebreakWrites",
+      "POST /graphql FirebreakWrites",
     ]);
-    expect(sent.find((r) => r.path === `${ISSUE_PATH}/labels`)?.body).toEqual({
-      labels: ["incident/sev2", "incident/investigating"],
-    });
+    const [tracker = "", checklist = ""] = postedComments(sent);
+    expect(writesSent(sent)).toEqual([
+      [
+        {
+          op: "addLabelsToLabelable",
+          labelIds: [labelId("incident/sev2"), labelId("incident/investigating")],
+        },
+      ],
+      [
+        { op: "addComment", body: tracker },
+        { op: "addComment", body: checklist },
+      ],
+    ]);
     // The history of the SEV2 window is read with the context.
-    expect(sent.find((r) => r.path === "/graphql")?.body.variables).toMatchObject({
+    expect(
+      sent.find((r) => requestLine(r) === "POST /graphql IncidentContext")?.body.variables,
+    ).toMatchObject({
       withHistory: true,
       since: "2026-11-20T13:52:00.000Z",
       until: "2026-11-22T14:12:00.000Z",
     });
 
-    const [tracker = "", checklist = ""] = postedComments(sent);
     expect(tracker.startsWith(TRACKER_MARKER)).toBe(true);
     expect(tracker).toContain("## 🔥 SEV2 High incident · investigating");
     // Declared now (the labels are firebreak's own writes), so the response is due 30 minutes from now.
@@ -94,17 +100,27 @@ describe("an issue opened from the incident form", () => {
   it("reads SEV1 from the answer too, with its own response target", async () => {
     const scope = configFile(githubApi(), null)
       .post("/graphql", graphqlQuery("IncidentContext"))
-      .reply(200, contextResponse({ timeline: [], commits: [] }))
-      .post(`${ISSUE_PATH}/labels`, { labels: ["incident/sev1", "incident/investigating"] })
-      .reply(200, [])
-      .post(`${ISSUE_PATH}/comments`)
+      .reply(contextReply({ timeline: [], commits: [] }))
+      .post("/graphql", graphqlQuery("FirebreakWrites"))
       .times(2)
-      .reply(commentIds(TRACKER_ID));
+      .reply(answerWrites({ firstCommentId: TRACKER_ID }));
     const sent = recordRequests(scope);
 
     await deliver(testProbot(), "opened", { labels: [], body: formBody("SEV1 · Critical: complete outage") });
 
-    const [tracker = ""] = postedComments(sent);
+    const [tracker = "", checklist = ""] = postedComments(sent);
+    expect(writesSent(sent)).toEqual([
+      [
+        {
+          op: "addLabelsToLabelable",
+          labelIds: [labelId("incident/sev1"), labelId("incident/investigating")],
+        },
+      ],
+      [
+        { op: "addComment", body: tracker },
+        { op: "addComment", body: checklist },
+      ],
+    ]);
     expect(tracker).toContain("## 🔥 SEV1 Critical incident · investigating");
     expect(tracker).toContain("immediately");
     expect(tracker).toContain("by **2026-11-22 14:02 UTC**");

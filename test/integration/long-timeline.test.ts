@@ -1,12 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { contextResponse, labeledNode, timelinePage, unlabeledNode } from "../helpers/graphql.js";
+import { contextReply, labeledNode, labelId, timelinePage, unlabeledNode } from "../helpers/graphql.js";
 import {
-  commentIds,
   deliver,
   graphqlQuery,
-  ISSUE_PATH,
   operationRequests,
-  postedComments,
   recordRequests,
   requestLine,
   useFixedClock,
@@ -14,6 +11,7 @@ import {
 import { checkoutCommits, configFile, TRACKER_ID, TRACKER_MARKER } from "../helpers/incident.js";
 import { OWNER, REPO } from "../helpers/payloads.js";
 import { githubApi, testProbot } from "../helpers/probot.js";
+import { answerWrites, postedComments, writesSent } from "../helpers/writes.js";
 
 useFixedClock(new Date("2026-11-22T14:02:00Z"));
 
@@ -41,8 +39,7 @@ describe("an issue with a long timeline", () => {
     const scope = configFile(githubApi(), null)
       .post("/graphql", graphqlQuery("IncidentContext"))
       .reply(
-        200,
-        contextResponse({
+        contextReply({
           timeline: timeline.slice(0, 100),
           issueLabels: ["incident/sev2"],
           timelineNext: "cursor-100",
@@ -53,11 +50,9 @@ describe("an issue with a long timeline", () => {
       .reply(200, timelinePage(timeline.slice(100, 200), "cursor-200"))
       .post("/graphql", graphqlQuery("MoreTimeline"))
       .reply(200, timelinePage(timeline.slice(200)))
-      .post(`${ISSUE_PATH}/labels`, { labels: ["incident/investigating"] })
-      .reply(200, [])
-      .post(`${ISSUE_PATH}/comments`)
+      .post("/graphql", graphqlQuery("FirebreakWrites"))
       .times(2)
-      .reply(commentIds(TRACKER_ID));
+      .reply(answerWrites({ firstCommentId: TRACKER_ID }));
     const sent = recordRequests(scope);
 
     await deliver(testProbot(), "labeled", { labels: ["incident/sev2"], label: "incident/sev2" });
@@ -66,9 +61,8 @@ describe("an issue with a long timeline", () => {
       "POST /graphql IncidentContext",
       "POST /graphql MoreTimeline",
       "POST /graphql MoreTimeline",
-      `POST ${ISSUE_PATH}/labels`,
-      `POST ${ISSUE_PATH}/comments`,
-      `POST ${ISSUE_PATH}/comments`,
+      "POST /graphql FirebreakWrites",
+      "POST /graphql FirebreakWrites",
     ]);
     const more = sent.filter((r) => requestLine(r) === "POST /graphql MoreTimeline");
     expect(more.map((r) => r.body.variables)).toEqual([
@@ -76,7 +70,14 @@ describe("an issue with a long timeline", () => {
       { owner: OWNER, repo: REPO, issue: 42, after: "cursor-200" },
     ]);
 
-    const [tracker = ""] = postedComments(sent);
+    const [tracker = "", checklist = ""] = postedComments(sent);
+    expect(writesSent(sent)).toEqual([
+      [{ op: "addLabelsToLabelable", labelIds: [labelId("incident/investigating")] }],
+      [
+        { op: "addComment", body: tracker },
+        { op: "addComment", body: checklist },
+      ],
+    ]);
     expect(tracker.startsWith(TRACKER_MARKER)).toBe(true);
     expect(tracker.length).toBeLessThan(65_536);
     // 150 status changes, the declaration and firebreak's `investigating`: 152 entries, the last 15 shown.

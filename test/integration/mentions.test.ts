@@ -1,23 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
   commitNode,
-  contextResponse,
+  contextReply,
   crossReferenceNode,
   labeledNode,
+  labelId,
   renamedNode,
 } from "../helpers/graphql.js";
-import {
-  commentIds,
-  deliver,
-  graphqlQuery,
-  ISSUE_PATH,
-  liveMentions,
-  postedComments,
-  recordRequests,
-  useFixedClock,
-} from "../helpers/harness.js";
+import { deliver, graphqlQuery, liveMentions, recordRequests, useFixedClock } from "../helpers/harness.js";
 import { configFile, suspectRow, TRACKER_ID } from "../helpers/incident.js";
 import { githubApi, testProbot } from "../helpers/probot.js";
+import { answerWrites, postedComments, writesSent } from "../helpers/writes.js";
 
 useFixedClock(new Date("2026-11-22T14:02:00Z"));
 
@@ -29,8 +22,7 @@ describe("mentions", () => {
     const scope = configFile(githubApi(), "severities:\n  sev2:\n    notify: ['@acme/oncall', dave]\n")
       .post("/graphql", graphqlQuery("IncidentContext"))
       .reply(
-        200,
-        contextResponse({
+        contextReply({
           timeline: [
             renamedNode("Checkout down", TITLE, "2026-11-22T14:01:00Z"),
             crossReferenceNode(
@@ -56,11 +48,9 @@ describe("mentions", () => {
           ],
         }),
       )
-      .post(`${ISSUE_PATH}/labels`, { labels: ["incident/investigating"] })
-      .reply(200, [])
-      .post(`${ISSUE_PATH}/comments`)
+      .post("/graphql", graphqlQuery("FirebreakWrites"))
       .times(2)
-      .reply(commentIds(TRACKER_ID));
+      .reply(answerWrites({ firstCommentId: TRACKER_ID }));
     const sent = recordRequests(scope);
 
     await deliver(testProbot(), "labeled", {
@@ -71,6 +61,13 @@ describe("mentions", () => {
     });
 
     const [tracker = "", checklist = ""] = postedComments(sent);
+    expect(writesSent(sent)).toEqual([
+      [{ op: "addLabelsToLabelable", labelIds: [labelId("incident/investigating")] }],
+      [
+        { op: "addComment", body: tracker },
+        { op: "addComment", body: checklist },
+      ],
+    ]);
     // Shown, but with a zero-width space that keeps GitHub from notifying.
     expect(tracker).toContain("Retitled to “Checkout down since @&#8203;bob's card retry”");
     expect(tracker).toContain("@&#8203;carol fixed the card retry");

@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { contextResponse, labeledNode } from "../helpers/graphql.js";
-import {
-  commentIds,
-  deliver,
-  graphqlQuery,
-  ISSUE_PATH,
-  postedComments,
-  recordRequests,
-  useFixedClock,
-} from "../helpers/harness.js";
+import { contextReply, labeledNode, labelId } from "../helpers/graphql.js";
+import { deliver, graphqlQuery, recordRequests, requestLine, useFixedClock } from "../helpers/harness.js";
 import {
   CHECKLIST_MARKER,
   checkoutCommits,
@@ -17,6 +9,7 @@ import {
   TRACKER_MARKER,
 } from "../helpers/incident.js";
 import { githubApi, testProbot } from "../helpers/probot.js";
+import { answerWrites, postedComments, writesSent } from "../helpers/writes.js";
 
 useFixedClock(new Date("2026-11-22T14:02:00Z"));
 
@@ -25,21 +18,26 @@ async function declareWithOverrides(overrides: Record<string, string>) {
   const scope = configFile(githubApi(), null)
     .post("/graphql", graphqlQuery("IncidentContext"))
     .reply(
-      200,
-      contextResponse({
+      contextReply({
         timeline: [labeledNode("incident/sev2", "2026-11-22T14:01:58Z")],
         commits: checkoutCommits(),
         overrides,
       }),
     )
-    .post(`${ISSUE_PATH}/labels`, { labels: ["incident/investigating"] })
-    .reply(200, [])
-    .post(`${ISSUE_PATH}/comments`)
+    .post("/graphql", graphqlQuery("FirebreakWrites"))
     .times(2)
-    .reply(commentIds(TRACKER_ID));
+    .reply(answerWrites({ firstCommentId: TRACKER_ID }));
   const sent = recordRequests(scope);
   await deliver(testProbot(), "labeled", { labels: ["incident/sev2"], label: "incident/sev2" });
   const [tracker = "", checklist = ""] = postedComments(sent);
+  // Whatever the templates, the writes are the declaration's: the status label, the tracker, the checklist.
+  expect(writesSent(sent)).toEqual([
+    [{ op: "addLabelsToLabelable", labelIds: [labelId("incident/investigating")] }],
+    [
+      { op: "addComment", body: tracker },
+      { op: "addComment", body: checklist },
+    ],
+  ]);
   return { scope, sent, tracker, checklist };
 }
 
@@ -59,7 +57,9 @@ describe("template overrides in .github/firebreak/", () => {
       "tracker.md.hbs": "{{marker}}\nCUSTOM {{severity.tag}} {{status}}, by {{respond.by}}\n",
     });
 
-    expect(sent.find((r) => r.path === "/graphql")?.body.variables.overrides).toBe("main:.github/firebreak");
+    expect(
+      sent.find((r) => requestLine(r) === "POST /graphql IncidentContext")?.body.variables.overrides,
+    ).toBe("main:.github/firebreak");
     expect(tracker).toBe(`${TRACKER_MARKER}\nCUSTOM SEV2 investigating, by 2026-11-22 14:31 UTC\n`);
     // Templates that are not overridden stay built-in.
     expect(checklist.startsWith(CHECKLIST_MARKER)).toBe(true);

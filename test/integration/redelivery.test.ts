@@ -1,13 +1,11 @@
 import nock from "nock";
 import { describe, expect, it, vi } from "vitest";
-import { commentNode, contextResponse, labeledNode } from "../helpers/graphql.js";
+import { fakeIssue } from "../helpers/fake-issue.js";
+import { contextReply, labeledNode, labelId } from "../helpers/graphql.js";
 import {
-  commentIds,
   deliver,
   graphqlQuery,
-  ISSUE_PATH,
   operationRequests,
-  postedComments,
   recordRequests,
   requestLine,
   useFixedClock,
@@ -21,6 +19,7 @@ import {
   TRACKER_MARKER,
 } from "../helpers/incident.js";
 import { API, githubApi, testProbot } from "../helpers/probot.js";
+import { answerWrites, postedComments, writesSent } from "../helpers/writes.js";
 
 useFixedClock(new Date("2026-11-22T14:02:00Z"));
 
@@ -33,20 +32,24 @@ describe("a webhook delivered twice", () => {
     const first = configFile(githubApi(), null)
       .post("/graphql", graphqlQuery("IncidentContext"))
       .reply(
-        200,
-        contextResponse({
+        contextReply({
           timeline: [labeledNode("incident/sev2", SEV2_LABELED_AT)],
           commits: checkoutCommits(),
         }),
       )
-      .post(`${ISSUE_PATH}/labels`, { labels: ["incident/investigating"] })
-      .reply(200, [])
-      .post(`${ISSUE_PATH}/comments`)
+      .post("/graphql", graphqlQuery("FirebreakWrites"))
       .times(2)
-      .reply(commentIds(TRACKER_ID));
+      .reply(answerWrites({ firstCommentId: TRACKER_ID }));
     const firstSent = recordRequests(first);
     await deliver(probot, "labeled", LABELED_SEV2, "redelivered");
     const [tracker = "", checklist = ""] = postedComments(firstSent);
+    expect(writesSent(firstSent)).toEqual([
+      [{ op: "addLabelsToLabelable", labelIds: [labelId("incident/investigating")] }],
+      [
+        { op: "addComment", body: tracker },
+        { op: "addComment", body: checklist },
+      ],
+    ]);
     expect(first.pendingMocks()).toEqual([]);
 
     // Redelivered half an hour later with the original payload; GitHub now holds what the first wrote.
@@ -55,8 +58,7 @@ describe("a webhook delivered twice", () => {
     const again = configFile(nock(API), null)
       .post("/graphql", graphqlQuery("IncidentContext"))
       .reply(
-        200,
-        contextResponse({
+        contextReply({
           timeline: declaredTimeline({ tracker, checklist }, { labeledAt: SEV2_LABELED_AT }),
           commits: checkoutCommits(),
         }),
@@ -66,45 +68,53 @@ describe("a webhook delivered twice", () => {
 
     // The payload is stale (no status label), but the labels are read afresh: nothing is added. The
     // tracker it would render is byte-identical to the one posted, so it is not written again, and
-    // the suspects come from the tracker (no History query).
+    // the suspects come from the tracker (no History query). No mutation at all.
     expect(operationRequests(againSent).map(requestLine)).toEqual(["POST /graphql IncidentContext"]);
     expect(again.pendingMocks()).toEqual([]);
   });
 
   it("posts one tracker when `opened` and `labeled` for an issue created with the label arrive together", async () => {
     // A small stand-in for GitHub's records, so the second event reads what the first one wrote.
-    const timeline: Array<Record<string, any>> = [labeledNode("incident/sev2", SEV2_LABELED_AT)];
-    let nextId = TRACKER_ID;
+    const issue = fakeIssue({
+      timeline: [labeledNode("incident/sev2", SEV2_LABELED_AT)],
+      commits: checkoutCommits(),
+      firstCommentId: TRACKER_ID,
+    });
     const scope = configFile(configFile(githubApi(), null), null)
       .post("/graphql", graphqlQuery("IncidentContext"))
       .times(2)
-      .reply(() => [200, contextResponse({ timeline: [...timeline], commits: checkoutCommits() })])
-      // Only the first sync adds the status label: the second reads the labels the first one left.
-      .post(`${ISSUE_PATH}/labels`, { labels: ["incident/investigating"] })
-      .reply(() => {
-        timeline.push(labeledNode("incident/investigating", "2026-11-22T14:02:00Z", "firebreak"));
-        return [200, []];
-      })
-      .post(`${ISSUE_PATH}/comments`)
+      .reply(issue.context)
+      // Only the first operation writes: the second reads the labels and comments the first one left.
+      .post("/graphql", graphqlQuery("FirebreakWrites"))
       .times(2)
-      .reply((_uri, body: any) => {
-        const id = nextId++;
-        timeline.push(commentNode(id, body.body, "2026-11-22T14:02:01Z", { byApp: true }));
-        return [201, { id, html_url: `https://github.com/acme/shop/issues/42#issuecomment-${id}` }];
-      });
+      .reply(issue.writes);
     const sent = recordRequests(scope);
 
     const probot = testProbot();
-    await Promise.all([
+    // Settled, not raced: a failure must not leave the other delivery running into the next test.
+    const results = await Promise.allSettled([
       deliver(probot, "opened", { labels: ["incident/sev2"] }),
       deliver(probot, "labeled", LABELED_SEV2),
     ]);
+    expect(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok"))).toEqual(["ok", "ok"]);
 
     const comments = postedComments(sent);
     expect(comments).toHaveLength(2);
     expect(comments[0]?.startsWith(TRACKER_MARKER)).toBe(true);
     expect(comments[1]?.startsWith(CHECKLIST_MARKER)).toBe(true);
-    expect(sent.some((r) => r.method === "PATCH")).toBe(false);
+    expect(operationRequests(sent).map(requestLine)).toEqual([
+      "POST /graphql IncidentContext",
+      "POST /graphql FirebreakWrites",
+      "POST /graphql FirebreakWrites",
+      "POST /graphql IncidentContext",
+    ]);
+    expect(writesSent(sent)).toEqual([
+      [{ op: "addLabelsToLabelable", labelIds: [labelId("incident/investigating")] }],
+      [
+        { op: "addComment", body: comments[0] },
+        { op: "addComment", body: comments[1] },
+      ],
+    ]);
     expect(scope.pendingMocks()).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { contextResponse, labeledNode, unlabeledNode } from "../helpers/graphql.js";
+import { commentId, contextReply, labeledNode, unlabeledNode } from "../helpers/graphql.js";
 import {
   deliver,
   graphqlQuery,
@@ -15,13 +15,13 @@ import {
   TRACKER_ID,
   TRACKER_MARKER,
 } from "../helpers/incident.js";
-import { OWNER, REPO } from "../helpers/payloads.js";
 import { githubApi, testProbot } from "../helpers/probot.js";
+import { answerWrites, settled, updatedComment, writesSent } from "../helpers/writes.js";
 
 const NOW = new Date("2026-11-22T15:00:00Z");
 useFixedClock(NOW);
 
-const TRACKER_PATCH = `/repos/${OWNER}/${REPO}/issues/comments/${TRACKER_ID}`;
+const TRACKER_NODE = commentId(TRACKER_ID);
 
 describe("removing the severity label", () => {
   it("marks the tracker as no longer an incident and writes nothing else", async () => {
@@ -32,27 +32,32 @@ describe("removing the severity label", () => {
     const scope = configFile(githubApi(), null)
       .post("/graphql", graphqlQuery("IncidentContext"))
       .reply(
-        200,
-        contextResponse({
+        contextReply({
           timeline: [
             ...declaredTimeline(declared),
             unlabeledNode("incident/sev2", "2026-11-22T14:59:00Z", "bob"),
           ],
         }),
       )
-      .patch(TRACKER_PATCH)
-      .reply(200, {});
+      .post("/graphql", graphqlQuery("FirebreakWrites"))
+      .reply(answerWrites());
     const sent = recordRequests(scope);
 
-    await deliver(testProbot(), "unlabeled", { labels: ["incident/investigating"], label: "incident/sev2" });
+    await settled(
+      sent,
+      deliver(testProbot(), "unlabeled", { labels: ["incident/investigating"], label: "incident/sev2" }),
+    );
 
     // No label removed, no comment, no history read: only the tracker changes.
     expect(operationRequests(sent).map(requestLine)).toEqual([
       "POST /graphql IncidentContext",
-      `PATCH ${TRACKER_PATCH}`,
+      "POST /graphql FirebreakWrites",
     ]);
-    expect(sent.find((r) => r.path === "/graphql")?.body.variables.withHistory).toBe(false);
-    const tracker: string = sent.find((r) => r.method === "PATCH")?.body.body ?? "";
+    expect(
+      sent.find((r) => requestLine(r) === "POST /graphql IncidentContext")?.body.variables.withHistory,
+    ).toBe(false);
+    const tracker = updatedComment(sent, TRACKER_NODE) ?? "";
+    expect(writesSent(sent)).toEqual([[{ op: "updateIssueComment", id: TRACKER_NODE, body: tracker }]]);
     expect(tracker.startsWith(TRACKER_MARKER)).toBe(true);
     expect(tracker).toContain("no longer an incident");
     expect(tracker).toContain("Severity label removed by @&#8203;bob: no longer an incident");
@@ -66,8 +71,7 @@ describe("removing the severity label", () => {
     const scope = configFile(githubApi(), null)
       .post("/graphql", graphqlQuery("IncidentContext"))
       .reply(
-        200,
-        contextResponse({
+        contextReply({
           timeline: [
             labeledNode("incident/sev2", "2026-11-22T14:58:00Z"),
             unlabeledNode("incident/sev2", "2026-11-22T14:58:30Z"),
@@ -76,7 +80,7 @@ describe("removing the severity label", () => {
       );
     const sent = recordRequests(scope);
 
-    await deliver(testProbot(), "unlabeled", { labels: [], label: "incident/sev2" });
+    await settled(sent, deliver(testProbot(), "unlabeled", { labels: [], label: "incident/sev2" }));
 
     expect(operationRequests(sent).map(requestLine)).toEqual(["POST /graphql IncidentContext"]);
     expect(scope.pendingMocks()).toEqual([]);

@@ -1,13 +1,10 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { contextResponse, labeledNode } from "../helpers/graphql.js";
+import { contextReply, labeledNode, labelId } from "../helpers/graphql.js";
 import {
-  commentIds,
   deliver,
   graphqlQuery,
-  ISSUE_PATH,
   operationRequests,
-  postedComments,
   recordRequests,
   recordUnmatched,
   requestLine,
@@ -16,6 +13,7 @@ import {
 import { configFile, TRACKER_ID } from "../helpers/incident.js";
 import type { IssueEventOptions } from "../helpers/payloads.js";
 import { API, APP_ID, APP_SLUG, githubApi, testProbot } from "../helpers/probot.js";
+import { answerWrites, postedComments, writesSent } from "../helpers/writes.js";
 
 useFixedClock(new Date("2026-11-22T14:02:00Z"));
 
@@ -82,17 +80,14 @@ describe("events caused by bots", () => {
     const scope = configFile(githubApi(), null)
       .post("/graphql", graphqlQuery("IncidentContext"))
       .reply(
-        200,
-        contextResponse({
+        contextReply({
           timeline: [labeledNode("incident/sev1", "2026-11-22T14:01:58Z", "alertmanager")],
           commits: [],
         }),
       )
-      .post(`${ISSUE_PATH}/labels`, { labels: ["incident/investigating"] })
-      .reply(200, [])
-      .post(`${ISSUE_PATH}/comments`)
+      .post("/graphql", graphqlQuery("FirebreakWrites"))
       .times(2)
-      .reply(commentIds(TRACKER_ID));
+      .reply(answerWrites({ firstCommentId: TRACKER_ID }));
     const sent = recordRequests(scope);
 
     await deliver(testProbot(), "labeled", {
@@ -103,11 +98,17 @@ describe("events caused by bots", () => {
 
     expect(operationRequests(sent).map(requestLine)).toEqual([
       "POST /graphql IncidentContext",
-      `POST ${ISSUE_PATH}/labels`,
-      `POST ${ISSUE_PATH}/comments`,
-      `POST ${ISSUE_PATH}/comments`,
+      "POST /graphql FirebreakWrites",
+      "POST /graphql FirebreakWrites",
     ]);
-    const [tracker = ""] = postedComments(sent);
+    const [tracker = "", checklist = ""] = postedComments(sent);
+    expect(writesSent(sent)).toEqual([
+      [{ op: "addLabelsToLabelable", labelIds: [labelId("incident/investigating")] }],
+      [
+        { op: "addComment", body: tracker },
+        { op: "addComment", body: checklist },
+      ],
+    ]);
     expect(tracker).toContain("## 🔥 SEV1 Critical incident · investigating");
     expect(tracker).toContain("Declared SEV1 by @&#8203;alertmanager");
     expect(scope.pendingMocks()).toEqual([]);

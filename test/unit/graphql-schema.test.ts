@@ -6,8 +6,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   HISTORY_QUERY,
   INCIDENT_CONTEXT_QUERY,
+  incidentContextQuery,
   MORE_TIMELINE_QUERY,
 } from "../../src/github/incident-context.js";
+import { writesMutation } from "../../src/github/mutations.js";
 
 let schema: GraphQLSchema;
 
@@ -25,6 +27,18 @@ describe("firebreak's GraphQL documents against GitHub's schema", () => {
     ["IncidentContext", INCIDENT_CONTEXT_QUERY],
     ["MoreTimeline", MORE_TIMELINE_QUERY],
     ["History", HISTORY_QUERY],
+    ["IncidentContext", incidentContextQuery(3)],
+    [
+      "FirebreakWrites",
+      writesMutation("I_1", [
+        { kind: "removeLabels", labelIds: ["LA_1"] },
+        { kind: "addLabels", labelIds: ["LA_2"] },
+        { kind: "addAssignees", userIds: ["U_1"] },
+        { kind: "updateComment", commentId: "IC_1", body: "tracker" },
+        { kind: "addComment", body: "reply" },
+        { kind: "addReaction", subjectId: "IC_2", content: "THUMBS_UP" },
+      ]).query,
+    ],
   ])("%s is valid", (name, document) => {
     const ast = parse(document);
     const operation = ast.definitions.find((d) => d.kind === "OperationDefinition");

@@ -153,11 +153,16 @@ describe("fetchIncidentContext: the one request", () => {
       commentNode(1002, "/status identified", "2026-11-22T14:10:00Z", { author: "carol" }),
       {
         __typename: "IssueComment",
+        id: "IC_1003",
         databaseId: 1003,
         author: null,
         viewerDidAuthor: false,
         createdAt: "2026-11-22T14:11:00Z",
         body: "from a deleted account",
+        reactionGroups: [
+          { content: "THUMBS_UP", viewerHasReacted: false },
+          { content: "CONFUSED", viewerHasReacted: true },
+        ],
       },
       unlabeledNode("incident/investigating", "2026-11-22T14:12:00Z", "carol"),
       {
@@ -221,6 +226,8 @@ describe("fetchIncidentContext: the one request", () => {
       {
         type: "comment",
         id: 1001,
+        nodeId: "IC_1001",
+        appReaction: null,
         author: "firebreak",
         byApp: true,
         createdAt: at("2026-11-22T14:00:05Z"),
@@ -229,6 +236,8 @@ describe("fetchIncidentContext: the one request", () => {
       {
         type: "comment",
         id: 1002,
+        nodeId: "IC_1002",
+        appReaction: null,
         author: "carol",
         byApp: false,
         createdAt: at("2026-11-22T14:10:00Z"),
@@ -237,6 +246,8 @@ describe("fetchIncidentContext: the one request", () => {
       {
         type: "comment",
         id: 1003,
+        nodeId: "IC_1003",
+        appReaction: "CONFUSED",
         author: null,
         byApp: false,
         createdAt: at("2026-11-22T14:11:00Z"),

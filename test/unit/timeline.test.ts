@@ -107,7 +107,16 @@ describe("replayTimeline", () => {
   it("ignores comments and labels that are not firebreak's", () => {
     const history = replayTimeline(
       [
-        { type: "comment", id: 1, author: "a", byApp: false, createdAt: at(0), body: "/status" },
+        {
+          type: "comment",
+          id: 1,
+          nodeId: "IC_1",
+          author: "a",
+          byApp: false,
+          appReaction: null,
+          createdAt: at(0),
+          body: "/status identified",
+        },
         labeled("bug", 1),
       ],
       names,

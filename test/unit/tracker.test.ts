@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_LABEL_NAMES } from "../../src/core/labels.js";
 import type { Change } from "../../src/core/model.js";
 import { rankSuspects } from "../../src/core/suspects.js";
+import { type IncidentHistory, replayTimeline } from "../../src/core/timeline.js";
 import {
   buildSuspectsView,
   buildTrackerView,
@@ -60,7 +62,13 @@ function suspects(count: number, maxShown = 10) {
   });
 }
 
-function input(overrides: Partial<TrackerInput> = {}): TrackerInput {
+type Inputs = Partial<TrackerInput> & {
+  entries?: IncidentHistory["entries"];
+  record?: Partial<IncidentHistory>;
+};
+
+function input({ entries = [], record = {}, ...overrides }: Inputs = {}): TrackerInput {
+  const history = { ...replayTimeline([], DEFAULT_LABEL_NAMES), entries, ...record };
   return {
     severity: {
       key: "sev2",
@@ -74,7 +82,9 @@ function input(overrides: Partial<TrackerInput> = {}): TrackerInput {
     declaredAt: DECLARED,
     respondFrom: DECLARED,
     businessDayStartMinutes: 9 * 60,
-    entries: [],
+    history,
+    updateEveryMs: 30 * 60_000,
+    now: new Date(DECLARED.getTime() + 10 * 60_000),
     suspects: suspects(3),
     warnings: [],
     notices: [],
@@ -163,6 +173,52 @@ describe("tracker view", () => {
     const view = buildTrackerView(input({ warnings: Array.from({ length: 25 }, (_, i) => `problem ${i}`) }));
     expect(view.warnings).toHaveLength(21);
     expect(view.warnings.at(-1)).toBe("… and 5 more problems");
+  });
+
+  it("shows roles, start, impact, cause, metrics and action items once the records hold them", () => {
+    const body = render(
+      buildTrackerView(
+        input({
+          record: {
+            roles: { ic: "bob", lead: null, comms: "carol", scribe: null },
+            startedAt: new Date("2026-11-22T13:40:00Z"),
+            impact: "30% of card payments | fail",
+            cause: "retry storm",
+            acknowledgedAt: new Date("2026-11-22T14:07:00Z"),
+            actionItems: [
+              {
+                text: "add a breaker",
+                owner: "carol",
+                due: "2026-12-01",
+                by: "bob",
+                at: DECLARED,
+                commentId: 1,
+                line: 1,
+              },
+            ],
+          },
+        }),
+      ),
+    );
+    expect(body).toContain("| **Incident commander** | @&#8203;bob |");
+    expect(body).toContain("| **Tech lead** | _not set: `/role …`_ |");
+    expect(body).toContain("| **Started** | 2026-11-22 13:40 UTC |");
+    expect(body).toContain("| **Impact** | 30% of card payments \\| fail |");
+    expect(body).toContain("| **Cause** | retry storm |");
+    expect(body).toContain("**Response so far:** Time to detect 22 min · Time to acknowledge 5 min");
+    expect(body).toContain("- add a breaker · owner @&#8203;carol · due 2026-12-01");
+  });
+
+  it("shows when the next update is due, and says so when it is overdue", () => {
+    const due = buildTrackerView(input()).nextUpdate;
+    expect(due).toEqual({ due: "2026-11-22 14:32 UTC", overdue: false });
+    const late = buildTrackerView(input({ now: new Date("2026-11-22T15:00:00Z") })).nextUpdate;
+    expect(late).toEqual({ due: "2026-11-22 14:32 UTC", overdue: true });
+    const afterUpdate = buildTrackerView(
+      input({ record: { updates: [{ at: new Date("2026-11-22T14:20:00Z"), by: "bob", text: "x" }] } }),
+    ).nextUpdate;
+    expect(afterUpdate?.due).toBe("2026-11-22 14:50 UTC");
+    expect(buildTrackerView(input({ status: "resolved" })).nextUpdate).toBeNull();
   });
 
   it("renders the no-longer-an-incident note and the notify line", () => {

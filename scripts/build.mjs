@@ -1,16 +1,34 @@
-// Bundles the app for `npm start` (and, later, the Action). Templates are bundled as text, the
-// same way vitest loads them, so the server needs nothing from templates/ at run time.
+// Bundles firebreak with esbuild. Templates are bundled as text, the same way vitest loads them,
+// so neither bundle needs anything from templates/ at run time.
+//   node scripts/build.mjs         the app, for `npm start` (dependencies stay in node_modules)
+//   node scripts/build.mjs action  the Action, self-contained, committed in action/dist
 import { build } from "esbuild";
 
-await build({
-  entryPoints: ["src/index.ts"],
-  outfile: "dist/app.js",
+const common = {
   bundle: true,
   platform: "node",
-  target: "node20",
   format: "esm",
-  packages: "external",
   loader: { ".hbs": "text" },
-  sourcemap: true,
   logLevel: "warning",
-});
+};
+
+if (process.argv[2] === "action") {
+  await build({
+    ...common,
+    entryPoints: ["action/src/index.ts"],
+    outfile: "action/dist/index.js",
+    target: "node24",
+    // Bundled CommonJS dependencies call require(); an ESM bundle has none without this.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    legalComments: "none",
+  });
+} else {
+  await build({
+    ...common,
+    entryPoints: ["src/index.ts"],
+    outfile: "dist/app.js",
+    target: "node20",
+    packages: "external",
+    sourcemap: true,
+  });
+}

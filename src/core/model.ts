@@ -68,6 +68,14 @@ export type TimelineItem =
       type: "cross-referenced";
       actor: string | null;
       createdAt: Date;
-      source: { kind: "pull_request" | "issue"; number: number; title: string; url: string };
+      source: {
+        kind: "pull_request" | "issue";
+        number: number;
+        title: string;
+        url: string;
+        /** A pull request's branch, and when it was merged (null: not merged, or an issue). */
+        branch: string | null;
+        mergedAt: Date | null;
+      };
     }
   | { type: "renamed"; from: string; to: string; actor: string | null; createdAt: Date };

@@ -24,7 +24,8 @@ export type TimelineKind =
   | "started"
   | "impact"
   | "cause"
-  | "action-item";
+  | "action-item"
+  | "rollback";
 
 export interface TimelineEntry {
   at: Date;
@@ -46,6 +47,18 @@ export interface ActionItem {
   line: number;
 }
 
+/** A revert pull request firebreak opened for the incident (`/rollback`), as its branch names it. */
+export interface Rollback {
+  number: number;
+  title: string;
+  url: string;
+  openedAt: Date;
+  mergedAt: Date | null;
+}
+
+/** The branch `/rollback` opens its pull requests from: `incident-<issue>/revert-<sha7>`. */
+export const ROLLBACK_BRANCH = /^incident-\d+\/revert-[0-9a-f]{7,40}$/;
+
 export interface IncidentHistory {
   /** When a severity label first appeared; null if the records hold none yet. */
   declaredAt: Date | null;
@@ -66,6 +79,7 @@ export interface IncidentHistory {
   cause: string | null;
   updates: Array<{ at: Date; by: string | null; text: string }>;
   actionItems: ActionItem[];
+  rollbacks: Rollback[];
   acknowledgedAt: Date | null;
   identifiedAt: Date | null;
   mitigatedAt: Date | null;
@@ -138,6 +152,7 @@ export function replayTimeline(
     cause: null,
     updates: [],
     actionItems: [],
+    rollbacks: [],
     acknowledgedAt: null,
     identifiedAt: null,
     mitigatedAt: null,
@@ -211,13 +226,23 @@ export function replayTimeline(
         add(item.createdAt, "reopened", `Issue reopened${by}`, actor);
         break;
       case "cross-referenced": {
-        const what = item.source.kind === "pull_request" ? "pull request" : "issue";
-        add(
-          item.createdAt,
-          "reference",
-          `Referenced from ${what} [#${item.source.number}](${item.source.url}) ${inlineText(item.source.title, 120)}${by}`,
-          actor,
-        );
+        const { source } = item;
+        const link = `[#${source.number}](${source.url}) ${inlineText(source.title, 120)}`;
+        if (source.kind === "pull_request" && source.branch && ROLLBACK_BRANCH.test(source.branch)) {
+          h.rollbacks.push({
+            number: source.number,
+            title: source.title,
+            url: source.url,
+            openedAt: item.createdAt,
+            mergedAt: source.mergedAt,
+          });
+          add(item.createdAt, "rollback", `Rollback pull request ${link} opened${by}`, actor);
+          if (source.mergedAt) add(source.mergedAt, "rollback", `Rollback ${link} merged`);
+          break;
+        }
+        const what = source.kind === "pull_request" ? "pull request" : "issue";
+        add(item.createdAt, "reference", `Referenced from ${what} ${link}${by}`, actor);
+        if (source.mergedAt) add(source.mergedAt, "reference", `Pull request ${link} merged`);
         break;
       }
       case "renamed":
@@ -236,6 +261,8 @@ export function replayTimeline(
       }
     }
   }
+  // A merge is recorded when it happened, which may be after later records.
+  h.entries.sort((a, b) => a.at.getTime() - b.at.getTime());
   return h;
 }
 

@@ -35,7 +35,7 @@ fragment TimelinePage on IssueTimelineItemsConnection {
     ... on ReopenedEvent { createdAt actor { login } }
     ... on CrossReferencedEvent {
       createdAt actor { login }
-      source { __typename ... on PullRequest { number title url } ... on Issue { number title url } }
+      source { __typename ... on PullRequest { number title url headRefName mergedAt } ... on Issue { number title url } }
     }
     ... on RenamedTitleEvent { createdAt actor { login } previousTitle currentTitle }
   }
@@ -150,7 +150,14 @@ type TimelineNode =
       __typename: "CrossReferencedEvent";
       createdAt: string;
       actor: Login | null;
-      source: { __typename: string; number?: number; title?: string; url?: string };
+      source: {
+        __typename: string;
+        number?: number;
+        title?: string;
+        url?: string;
+        headRefName?: string;
+        mergedAt?: string | null;
+      };
     }
   | {
       __typename: "RenamedTitleEvent";
@@ -456,6 +463,8 @@ function toTimelineItem(node: TimelineNode): TimelineItem | null {
           number: source.number,
           title: source.title ?? "",
           url: source.url,
+          branch: source.headRefName ?? null,
+          mergedAt: source.mergedAt ? new Date(source.mergedAt) : null,
         },
       };
     }

@@ -270,6 +270,8 @@ describe("fetchIncidentContext: the one request", () => {
           number: 77,
           title: "Revert retry",
           url: "https://github.com/acme/shop/pull/77",
+          branch: null,
+          mergedAt: null,
         },
       },
       {
@@ -281,6 +283,8 @@ describe("fetchIncidentContext: the one request", () => {
           number: 78,
           title: "Pool alerts",
           url: "https://github.com/acme/ops/issues/78",
+          branch: null,
+          mergedAt: null,
         },
       },
       {

@@ -85,7 +85,14 @@ describe("replayTimeline", () => {
         type: "cross-referenced",
         actor: "dave",
         createdAt: at(2),
-        source: { kind: "pull_request", number: 7, title: "Revert @erin's change", url: "https://x/pull/7" },
+        source: {
+          kind: "pull_request",
+          number: 7,
+          title: "Revert @erin's change",
+          url: "https://x/pull/7",
+          branch: "erin/revert",
+          mergedAt: null,
+        },
       },
       { type: "renamed", from: "a", to: "Checkout <b>down</b>", actor: "alice", createdAt: at(3) },
       { type: "closed", actor: null, createdAt: at(4) },
@@ -122,5 +129,43 @@ describe("replayTimeline", () => {
       names,
     );
     expect(history).toMatchObject({ declaredAt: null, severity: null, status: null, entries: [] });
+  });
+
+  it("knows firebreak's rollback pull requests by their branch, and records when they merge", () => {
+    const history = replayTimeline(
+      [
+        labeled("incident/sev2", 0),
+        {
+          type: "cross-referenced",
+          actor: "firebreak",
+          createdAt: at(5),
+          source: {
+            kind: "pull_request",
+            number: 12,
+            title: 'Revert "Retry card payments"',
+            url: "https://x/pull/12",
+            branch: "incident-42/revert-3f2a9c1",
+            mergedAt: at(20),
+          },
+        },
+        { type: "labeled", label: "incident/monitoring", actor: "bob", createdAt: at(25) },
+      ],
+      names,
+    );
+    expect(history.rollbacks).toEqual([
+      {
+        number: 12,
+        title: 'Revert "Retry card payments"',
+        url: "https://x/pull/12",
+        openedAt: at(5),
+        mergedAt: at(20),
+      },
+    ]);
+    expect(history.entries.map((e) => e.text)).toEqual([
+      "Declared SEV2 by @&#8203;alice",
+      'Rollback pull request [#12](https://x/pull/12) Revert "Retry card payments" opened by @&#8203;firebreak',
+      'Rollback [#12](https://x/pull/12) Revert "Retry card payments" merged',
+      "Status **monitoring** by @&#8203;bob",
+    ]);
   });
 });

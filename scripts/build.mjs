@@ -19,7 +19,9 @@ if (process.argv[2] === "action") {
     outfile: "action/dist/index.js",
     target: "node24",
     // Bundled CommonJS dependencies call require(); an ESM bundle has none without this.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     legalComments: "none",
   });
 } else {

@@ -4,6 +4,7 @@ import type { Probot } from "probot";
 import { appIdentityLoader } from "./github/app-identity.js";
 import { handleComment } from "./handlers/comments.js";
 import { handleIssueEvent } from "./handlers/issues.js";
+import { handlePullRequestClosed } from "./handlers/pull-requests.js";
 
 export default function firebreak(app: Probot): void {
   const deps = { identity: appIdentityLoader(() => app.auth()), now: () => new Date() };
@@ -12,4 +13,5 @@ export default function firebreak(app: Probot): void {
     handleIssueEvent(deps),
   );
   app.on("issue_comment.created", handleComment(deps));
+  app.on("pull_request.closed", handlePullRequestClosed(deps));
 }

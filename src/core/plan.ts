@@ -21,6 +21,7 @@ import {
   type Permissions,
   REPORTER_MAY_RUN,
 } from "./permissions.js";
+import { parseRevertTarget, type RevertTarget, ROLLBACK_USAGE } from "./revert.js";
 import { formatUtc, parseStartedAt } from "./time.js";
 import { type IncidentHistory, replayTimeline, replyMarker } from "./timeline.js";
 import { TRACKER_MARKER } from "./tracker.js";
@@ -58,6 +59,8 @@ export type Trigger =
   | { kind: "opened"; formSeverity: SeverityKey | null }
   | { kind: "labeled" | "unlabeled"; label: string }
   | { kind: "closed" | "reopened" }
+  /** Something the incident's records show changed elsewhere (a rollback merged): render it again. */
+  | { kind: "refresh" }
   | CommentTrigger;
 
 export interface PlanInput {
@@ -77,6 +80,10 @@ export interface PlanInput {
   reporter: string | null;
   /** GitHub refused the label or assignee changes a first plan asked for: plan again without them. */
   refused?: Refused | null;
+  /** How the `/rollback`s a first plan asked for went, by command line: plan again with them. */
+  rollbacks?: ReadonlyMap<number, { ok: boolean; message: string }>;
+  /** The tracker's top suspects, one line each, for a `/rollback` that names no change. */
+  suspects?: string[];
   now: Date;
 }
 
@@ -87,6 +94,13 @@ export interface Outcome {
   ok: boolean;
   /** Markdown; null when the tracker already says it all. */
   message: string | null;
+}
+
+/** A `/rollback` the handler must carry out (I/O), then settle with a second plan. */
+export interface PendingRollback {
+  line: number;
+  target: RevertTarget;
+  reason: string;
 }
 
 export interface IncidentPlan {
@@ -111,6 +125,8 @@ export interface IncidentPlan {
     needed: boolean;
   } | null;
   reaction: "THUMBS_UP" | "CONFUSED" | null;
+  /** `/rollback`s to carry out before this plan can be written (none once settled). */
+  rollbacks: PendingRollback[];
   declaredAt: Date;
   /** The history as it will stand once the plan's writes are made. */
   history: IncidentHistory;
@@ -186,6 +202,7 @@ export function planIncident(input: PlanInput): IncidentPlan | null {
       escalation: null,
       reply: commands ? reply(commands) : null,
       reaction: commands ? reaction(commands) : null,
+      rollbacks: [],
       declaredAt: history.declaredAt ?? input.now,
       history,
       notices: [],
@@ -262,6 +279,7 @@ export function planIncident(input: PlanInput): IncidentPlan | null {
     escalation,
     reply: commands ? reply(commands) : null,
     reaction: commands ? reaction(commands) : null,
+    rollbacks: commands?.rollbacks ?? [],
     declaredAt: history.declaredAt ?? input.now,
     history,
     notices: history.correction ? [correctionNotice(history.correction, names)] : [],
@@ -282,6 +300,7 @@ interface CommandPlan {
   assign: string[];
   help: boolean;
   update: string | null;
+  rollbacks: PendingRollback[];
 }
 
 function planCommands(
@@ -302,6 +321,7 @@ function planCommands(
     assign: [],
     help: false,
     update: null,
+    rollbacks: [],
   };
   for (const parsed of lines) {
     const outcome = applyCommand(input, trigger, parsed, plan);
@@ -356,7 +376,7 @@ function applyCommand(
       message: "this issue is not an incident; declare it first with `/incident sev1` … `/incident sev4`",
     };
   }
-  return applyIncidentCommand(input, trigger, command, plan);
+  return applyIncidentCommand(input, trigger, command, plan, parsed.line);
 }
 
 function applyIncidentCommand(
@@ -364,6 +384,7 @@ function applyIncidentCommand(
   trigger: CommentTrigger,
   command: Command,
   plan: CommandPlan,
+  line: number,
 ): Result {
   const refusal =
     (command.kind === "status" && plan.status !== command.status) ||
@@ -407,12 +428,23 @@ function applyIncidentCommand(
     case "update":
       plan.update = command.text;
       return { ok: true, message: "status update posted below" };
-    case "rollback":
-      return {
-        ok: false,
-        message:
-          "`/rollback` is not available yet in this version of firebreak; revert the change by hand for now",
-      };
+    case "rollback": {
+      const settled = input.rollbacks?.get(line);
+      if (settled) return settled;
+      if (!command.target) {
+        const top = (input.suspects ?? []).slice(0, 3).map((s, i) => `${i + 1}. ${s}`);
+        return {
+          ok: false,
+          message:
+            `name the change to roll back: firebreak never guesses. Usage: \`${ROLLBACK_USAGE}\`` +
+            (top.length > 0 ? `. The top suspects:\n   ${top.join("\n   ")}` : ""),
+        };
+      }
+      const target = parseRevertTarget(command.target);
+      if (target.kind === "invalid") return { ok: false, message: target.message };
+      plan.rollbacks.push({ line, target, reason: command.reason });
+      return { ok: true, message: null };
+    }
     case "note":
     case "impact":
     case "cause":
@@ -464,6 +496,7 @@ function answerOnly(input: PlanInput, commands: CommandPlan, history: IncidentHi
     escalation: null,
     reply: reply(commands),
     reaction: reaction(commands),
+    rollbacks: [],
     declaredAt: input.now,
     history,
     notices: [],

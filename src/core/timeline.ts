@@ -5,6 +5,7 @@ import { parseDuration } from "./duration.js";
 import { type LabelNames, severitiesIn, severityOfLabel, severityTag, statusOfLabel } from "./labels.js";
 import { inlineText, quietLogin } from "./markdown.js";
 import type { SeverityKey, Status, TimelineItem } from "./model.js";
+import { rollbackIssueOf } from "./revert.js";
 import { formatUtc, parseStartedAt } from "./time.js";
 
 export type TimelineKind =
@@ -55,9 +56,6 @@ export interface Rollback {
   openedAt: Date;
   mergedAt: Date | null;
 }
-
-/** The branch `/rollback` opens its pull requests from: `incident-<issue>/revert-<sha7>`. */
-export const ROLLBACK_BRANCH = /^incident-\d+\/revert-[0-9a-f]{7,40}$/;
 
 export interface IncidentHistory {
   /** When a severity label first appeared; null if the records hold none yet. */
@@ -228,7 +226,7 @@ export function replayTimeline(
       case "cross-referenced": {
         const { source } = item;
         const link = `[#${source.number}](${source.url}) ${inlineText(source.title, 120)}`;
-        if (source.kind === "pull_request" && source.branch && ROLLBACK_BRANCH.test(source.branch)) {
+        if (source.kind === "pull_request" && source.branch && rollbackIssueOf(source.branch) !== null) {
           h.rollbacks.push({
             number: source.number,
             title: source.title,

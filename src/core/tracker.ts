@@ -230,8 +230,11 @@ function encodeSuspects(view: SuspectsView): string {
   return `${CACHE_PREFIX}${Buffer.from(JSON.stringify(view)).toString("base64")} -->`;
 }
 
-/** The suspects view a tracker body carries, if it is intact and was ranked from the same inputs. */
-export function cachedSuspects(trackerBody: string, key: string): SuspectsView | null {
+/**
+ * The suspects view a tracker body carries, if it is intact (and, given a key, was ranked from the
+ * same inputs: without one, whatever the tracker shows now).
+ */
+export function cachedSuspects(trackerBody: string, key?: string): SuspectsView | null {
   const start = trackerBody.indexOf(CACHE_PREFIX);
   if (start === -1) return null;
   const end = trackerBody.indexOf(" -->", start);
@@ -239,7 +242,10 @@ export function cachedSuspects(trackerBody: string, key: string): SuspectsView |
     const view = JSON.parse(
       Buffer.from(trackerBody.slice(start + CACHE_PREFIX.length, end), "base64").toString(),
     );
-    return view && typeof view === "object" && view.key === key && Array.isArray(view.rows)
+    return view &&
+      typeof view === "object" &&
+      (key === undefined || view.key === key) &&
+      Array.isArray(view.rows)
       ? (view as SuspectsView)
       : null;
   } catch {

@@ -73,7 +73,7 @@ query IncidentContext($owner: String!, $repo: String!, $issue: Int!, $branch: St
   repository(owner: $owner, name: $repo) {
     ${LABEL_ALIASES.map((a) => `${a}: label(name: $${a}) { id name }`).join("\n    ")}
     issue(number: $issue) {
-      id
+      id title body author { login }
       labels(first: 100) { nodes { id name } }
       timelineItems(first: 100, itemTypes: [${TIMELINE_TYPES}]) { ...TimelinePage }
     }
@@ -203,6 +203,9 @@ interface ContextResponse {
     [alias: string]: unknown;
     issue: {
       id: string;
+      title: string;
+      body: string;
+      author: Login | null;
       labels: { nodes: Array<{ id: string; name: string }> } | null;
       timelineItems: TimelineConnection;
     } | null;
@@ -253,6 +256,8 @@ export interface ChangesRead {
 export interface IncidentContext {
   /** The issue's GraphQL node id, the subject of every write. */
   issueId: string;
+  /** The issue as it is now (a webhook about something else, a merged rollback, carries none of it). */
+  issue: { title: string; body: string; author: string | null };
   /** The issue's labels now: a redelivered webhook's payload may be out of date. */
   labels: string[];
   /** Node ids of the labels firebreak knows of (its own that exist, and those on the issue), by name. */
@@ -322,6 +327,11 @@ export async function fetchIncidentContext(
   });
   return {
     issueId: repository.issue.id,
+    issue: {
+      title: repository.issue.title,
+      body: repository.issue.body,
+      author: repository.issue.author?.login ?? null,
+    },
     labels: issueLabels.map((label) => label.name),
     labelIds: Object.fromEntries([...knownLabels, ...issueLabels].map((label) => [label.name, label.id])),
     users: Object.fromEntries(

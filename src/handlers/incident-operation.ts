@@ -28,6 +28,7 @@ import {
   type SeverityInfo,
   type SuspectsView,
   suspectsKey,
+  TRACKER_MARKER,
   type TrackerInput,
 } from "../core/tracker.js";
 import type { GitHubClient, IssueRef } from "../github/client.js";
@@ -40,6 +41,7 @@ import {
 import { createLabels, restoreLabels } from "../github/labels.js";
 import { performWrites, type Write } from "../github/mutations.js";
 import { createRenderer, type Renderer } from "../render/templates.js";
+import { carryOutRollbacks, type RollbackResults } from "./rollback.js";
 
 export interface IncidentIssue extends IssueRef {
   title: string;
@@ -92,24 +94,41 @@ export async function runIncidentOperation(req: OperationRequest): Promise<Incid
     req.permission ?? Promise.resolve(null),
   ]);
   const trigger: Trigger = req.trigger.kind === "comment" ? { ...req.trigger, permission } : req.trigger;
-  const op: OperationRequest = { ...req, trigger };
+  // A webhook about another object (a merged rollback pull request) carries none of the issue: the read has it.
+  const current = {
+    ...issue,
+    title: issue.title || context.issue.title,
+    body: issue.body || context.issue.body,
+    reporter: issue.reporter ?? context.issue.author,
+  };
+  const op: OperationRequest = { ...req, trigger, issue: current };
 
+  let rollbacks: RollbackResults | null = null;
   const plan = (refused: Refused | null) =>
     planIncident({
       trigger,
       labels: context.labels,
-      timeline: context.timeline,
+      timeline: [...context.timeline, ...(rollbacks?.references ?? [])],
+      rollbacks: rollbacks?.outcomes,
+      suspects: trackerSuspects(context),
       names,
       permissions: config.permissions,
       assignOnDeclare: (severity) => config.severities[severity].assign,
       knownUsers: new Set(Object.entries(context.users).flatMap(([login, user]) => (user ? [login] : []))),
       appLogin: req.appLogin,
-      reporter: issue.reporter,
+      reporter: current.reporter,
       refused,
       now,
     });
   let decided = plan(null);
   if (!decided) return null;
+  if (decided.rollbacks.length > 0) {
+    // Reverts are I/O the core cannot do: carry them out, then decide again knowing how they went.
+    const requester = trigger.kind === "comment" ? trigger.author : null;
+    rollbacks = await carryOutRollbacks(github, issue, branch, requester, decided.rollbacks, now);
+    decided = plan(null);
+    if (!decided) return null;
+  }
 
   // The suspects do not depend on how the writes go: any history they need is read meanwhile.
   const suspects = wantsTracker(decided) ? suspectsFor(op, decided, context, branch) : null;
@@ -456,4 +475,13 @@ async function suspectsFor(
     }),
     branchFound: history.branchFound,
   };
+}
+
+/** The tracker's top suspects as one line each, for a `/rollback` that names no change. */
+function trackerSuspects(context: IncidentContext): string[] {
+  const tracker = context.timeline.find(
+    (item) => item.type === "comment" && item.byApp && item.body.includes(TRACKER_MARKER),
+  );
+  const view = tracker?.type === "comment" ? cachedSuspects(tracker.body) : null;
+  return view?.rows.map((row) => `${row.change} (${row.reason})`) ?? [];
 }

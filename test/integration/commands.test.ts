@@ -443,14 +443,25 @@ describe("/help and mistakes", () => {
     expect(scope.pendingMocks()).toEqual([]);
   });
 
-  it("/rollback answers that it is not available yet, 😕", async () => {
-    const { scope, sent, tracker, comments } = await runCommand("/rollback abc1234", { mutations: 1 });
+  it("/rollback never guesses: without a change it lists the tracker's suspects; HEAD~1 is refused; nothing is read", async () => {
+    const { scope, sent, tracker, comments } = await runCommand("/rollback\n/rollback HEAD~1", {
+      mutations: 1,
+    });
 
     const [reply = ""] = comments;
     expect(tracker).toBeUndefined();
+    // No revert was attempted: the permission check, the incident read and the answer, nothing else.
+    expect(operationRequests(sent).map(requestLine)).toEqual([
+      "GET /repos/acme/shop/collaborators/carol/permission",
+      "POST /graphql IncidentContext",
+      "POST /graphql FirebreakWrites",
+    ]);
     expect(writesSent(sent)).toEqual([[{ op: "addComment", body: reply }, reaction("CONFUSED")]]);
-    expect(lines(reply)).toContain(
-      "❌ `/rollback abc1234`: `/rollback` is not available yet in this version of firebreak; revert the change by hand for now",
+    expect(reply).toContain(
+      "❌ `/rollback`: name the change to roll back: firebreak never guesses. Usage: `/rollback <commit sha or #PR> [reason]`. The top suspects:\n   1. [#12](https://github.com/acme/shop/pull/12)",
+    );
+    expect(reply).toContain(
+      "❌ `/rollback HEAD~1`: `HEAD~1` is not a commit or a pull request: only a commit sha (7 to 40 hex characters) or a pull request number (`#123`) can be rolled back.",
     );
     expect(scope.pendingMocks()).toEqual([]);
   });

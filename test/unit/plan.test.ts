@@ -416,9 +416,51 @@ describe("commands", () => {
     ]);
   });
 
-  it("refuses /rollback for now, and /help lists the caller's permissions", () => {
-    expect(commentPlan("/rollback abc1234", { permission: "write" })?.reply?.outcomes[0]?.message).toContain(
-      "not available yet",
+  it("leaves a valid /rollback pending for the handler, and settles it on the second plan", () => {
+    const pending = commentPlan("/rollback 3f2a9c1 bad deploy", { permission: "write" });
+    expect(pending?.rollbacks).toEqual([
+      { line: 1, target: { kind: "sha", sha: "3f2a9c1" }, reason: "bad deploy" },
+    ]);
+    const trigger: CommentTrigger = {
+      kind: "comment",
+      id: 50,
+      nodeId: "IC_50",
+      author: "bob",
+      createdAt: NOW,
+      body: "/rollback #12",
+      permission: "write",
+    };
+    const settled = planIncident(
+      input({
+        trigger,
+        timeline: [...declared, comment(50, trigger.body, 10)],
+        rollbacks: new Map([[1, { ok: false, message: "already reverted by #20" }]]),
+      }),
+    );
+    expect(settled?.rollbacks).toEqual([]);
+    expect(settled?.reply?.outcomes[0]).toMatchObject({ ok: false, message: "already reverted by #20" });
+    expect(settled?.reaction).toBe("CONFUSED");
+  });
+
+  it("refuses a /rollback that names no change, listing the suspects, and /help lists the caller's permissions", () => {
+    const none = planIncident(
+      input({
+        trigger: {
+          kind: "comment",
+          id: 50,
+          nodeId: "IC_50",
+          author: "bob",
+          createdAt: NOW,
+          body: "/rollback",
+          permission: "write",
+        },
+        timeline: [...declared, comment(50, "/rollback", 10)],
+        suspects: ["#12 Retry card payments (touches src/checkout/)"],
+      }),
+    );
+    expect(none?.rollbacks).toEqual([]);
+    expect(none?.reply?.outcomes[0]?.message).toBe(
+      "name the change to roll back: firebreak never guesses. Usage: `/rollback <commit sha or #PR> [reason]`. The top suspects:\n   1. #12 Retry card payments (touches src/checkout/)",
     );
     expect(commentPlan("/rollback abc1234")?.reply?.outcomes[0]?.message).toContain(
       "you need the **write** role",

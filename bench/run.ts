@@ -16,6 +16,7 @@ import {
   type WebhookEvent,
 } from "../demo/fake-github.js";
 import firebreak from "../src/index.js";
+import { benchRollbacks, ROLLBACK_BUDGET } from "./rollback.js";
 
 const LATENCY_MS = 25;
 const SEV2 = "incident/sev2";
@@ -553,7 +554,27 @@ for (const row of rows) {
   for (const problem of row.run.problems) console.log(`    ERROR: ${problem}`);
 }
 
+console.log(
+  `\n/rollback engine: a loopback GitHub backed by a real git repository, ${LATENCY_MS} ms per request`,
+);
+console.log(
+  "\n| files changed by the reverted commit | outcome | requests | sequential round trips | wall time | heap delta | budget | result |",
+);
+console.log("|---|---|---|---|---|---|---|---|");
+const reverts = await benchRollbacks(LATENCY_MS);
+for (const r of reverts) {
+  const ok = r.outcome === "opened" && r.requests <= ROLLBACK_BUDGET;
+  console.log(
+    `| ${r.files.toLocaleString("en")} | ${r.outcome} | ${r.requests} | ${r.roundTrips} | ${Math.round(r.wallMs)} ms | +${r.heapDeltaMb.toFixed(1)} MB | ≤ ${ROLLBACK_BUDGET} req | ${ok ? "PASS" : "FAIL"} |`,
+  );
+}
+const revertsFailed = reverts.filter((r) => r.outcome !== "opened" || r.requests > ROLLBACK_BUDGET);
+
 const failed = rows.filter((row) => row.verdict === "FAIL" || row.verdict === "ERROR");
+if (revertsFailed.length > 0) {
+  console.log(`\n${revertsFailed.length} rollback row(s) failed.`);
+  process.exitCode = 1;
+}
 if (failed.length > 0) {
   console.log(
     `\n${failed.length} row(s) failed: ${failed.map((r) => `${r.scenario.operation} (${r.scenario.size})`).join("; ")}`,

@@ -12,15 +12,12 @@
 // A person's actions (opening an issue, labelling, commenting, closing) change the state and return
 // the webhook GitHub would send; the app's own writes queue the webhooks they cause in `echoes`.
 import { generateKeyPairSync, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import {
-  buildSchema,
   type DocumentNode,
   type ExecutionResult,
   execute,
   type GraphQLFieldResolver,
-  type GraphQLSchema,
   type GraphQLTypeResolver,
   Kind,
   type OperationDefinitionNode,
@@ -29,6 +26,7 @@ import {
 } from "graphql";
 import nock from "nock";
 import { type ApplicationFunction, Probot, ProbotOctokit } from "probot";
+import { githubSchema } from "../test/support/github-schema.js";
 
 type Json = Record<string, any>;
 
@@ -195,21 +193,6 @@ class Unmodelled extends Error {}
 
 // ---------------------------------------------------------------------------------------------
 // GitHub's published schema, built once per process.
-
-let schemaCache: GraphQLSchema | null = null;
-
-export function githubSchema(): GraphQLSchema {
-  if (!schemaCache) {
-    // The package exports only its (eagerly parsed) JSON; the SDL file sits next to its entry.
-    const idl = readFileSync(
-      new URL("./schema.graphql", import.meta.resolve("@octokit/graphql-schema")),
-      "utf8",
-    );
-    // The published SDL defines one field twice, which full SDL validation rejects.
-    schemaCache = buildSchema(idl, { assumeValidSDL: true });
-  }
-  return schemaCache;
-}
 
 const strictResolver: GraphQLFieldResolver<any, unknown> = (source, args, _context, info) => {
   const where = `${info.parentType.name}.${info.fieldName}`;

@@ -5,12 +5,10 @@
 // endpoint executes the query against GitHub's published schema; every field it answers is modelled
 // here, and any other field or argument is an error, never a silent null. Pull requests, labels and
 // review requests live in memory. Every request is recorded.
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Octokit } from "@octokit/core";
 import {
-  buildSchema,
   execute,
   GraphQLError,
   type GraphQLFieldResolver,
@@ -18,23 +16,12 @@ import {
   parse,
   validate,
 } from "graphql";
+import { githubSchema } from "../support/github-schema.js";
 import type { GitRepo } from "./git.js";
 
-let githubSchema: GraphQLSchema | null = null;
-/**
- * GitHub's published schema (`@octokit/graphql-schema`), built once per test file. Its SDL is read
- * directly: importing the package also parses its 5 MB JSON twice, a second per test file.
- * (The SDL defines one field twice, which full SDL validation rejects.)
- */
+/** GitHub's published schema, shared with the other fakes. */
 export function schema(): GraphQLSchema {
-  githubSchema ??= buildSchema(
-    readFileSync(
-      new URL("../../node_modules/@octokit/graphql-schema/schema.graphql", import.meta.url),
-      "utf8",
-    ),
-    { assumeValidSDL: true },
-  );
-  return githubSchema;
+  return githubSchema();
 }
 
 export interface RecordedRequest {

@@ -15,6 +15,7 @@ import {
   type RequestRecord,
   type WebhookEvent,
 } from "../demo/fake-github.js";
+import { DEFAULT_LABEL_NAMES } from "../src/core/labels.js";
 import firebreak from "../src/index.js";
 import { benchRollbacks, ROLLBACK_BUDGET } from "./rollback.js";
 
@@ -22,14 +23,8 @@ const LATENCY_MS = 25;
 const SEV2 = "incident/sev2";
 const SEV1 = "incident/sev1";
 const ALL_LABELS = [
-  "incident/sev1",
-  "incident/sev2",
-  "incident/sev3",
-  "incident/sev4",
-  "incident/investigating",
-  "incident/identified",
-  "incident/monitoring",
-  "incident/resolved",
+  ...Object.values(DEFAULT_LABEL_NAMES.severity),
+  ...Object.values(DEFAULT_LABEL_NAMES.status),
 ];
 
 setFlagsFromString("--expose-gc");

@@ -523,26 +523,14 @@ export function helpRows(
   permissions: Permissions,
   caller: { login: string; permission: PermissionLevel | null; isReporter: boolean },
 ): Array<{ usage: string; allowed: boolean; needs: string }> {
-  const order: CommandName[] = [
-    "status",
-    "severity",
-    "role",
-    "update",
-    "note",
-    "started",
-    "impact",
-    "cause",
-    "action-item",
-    "incident",
-    "rollback",
-    "help",
-  ];
-  return order.map((kind) => {
-    if (!(GATED_COMMANDS as readonly string[]).includes(kind))
-      return { usage: USAGE[kind], allowed: true, needs: "anyone" };
-    const command = kind as GatedCommand;
+  const gated = GATED_COMMANDS.map((command) => {
     const needed = neededFor(command, permissions);
     const reporterMay = caller.isReporter && REPORTER_MAY_RUN.includes(command);
-    return { usage: USAGE[kind], allowed: reporterMay || allows(caller.permission, needed), needs: needed };
+    return {
+      usage: USAGE[command],
+      allowed: reporterMay || allows(caller.permission, needed),
+      needs: needed,
+    };
   });
+  return [...gated, { usage: USAGE.help, allowed: true, needs: "anyone" }];
 }

@@ -125,7 +125,8 @@ export async function runIncidentOperation(req: OperationRequest): Promise<Incid
   if (decided.rollbacks.length > 0) {
     // Reverts are I/O the core cannot do: carry them out, then decide again knowing how they went.
     const requester = trigger.kind === "comment" ? trigger.author : null;
-    rollbacks = await carryOutRollbacks(github, issue, branch, requester, decided.rollbacks, now);
+    const people = { requester, appLogin: req.appLogin };
+    rollbacks = await carryOutRollbacks(github, issue, branch, people, decided.rollbacks, now);
     decided = plan(null);
     if (!decided) return null;
   }

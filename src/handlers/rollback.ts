@@ -17,7 +17,7 @@ export async function carryOutRollbacks(
   github: GitHubClient,
   issue: IssueRef,
   defaultBranch: string,
-  requester: string | null,
+  people: { requester: string | null; appLogin: string },
   pending: PendingRollback[],
   now: Date,
 ): Promise<RollbackResults> {
@@ -29,14 +29,15 @@ export async function carryOutRollbacks(
       defaultBranch,
       target: request.target,
       issueNumber: issue.issueNumber,
-      requester,
+      requester: people.requester,
       reason: request.reason,
     });
     results.outcomes.set(request.line, revertReply(outcome));
     if (outcome.kind === "opened") {
+      // As GitHub will record it: firebreak's pull request mentions the incident.
       results.references.push({
         type: "cross-referenced",
-        actor: null,
+        actor: people.appLogin,
         createdAt: now,
         source: {
           kind: "pull_request",

@@ -6,6 +6,8 @@ import checklistPostIncident from "../../templates/checklist-post-incident.md.hb
 import checklistRespond from "../../templates/checklist-respond.md.hbs";
 import checklistVerify from "../../templates/checklist-verify.md.hbs";
 import escalation from "../../templates/escalation.md.hbs";
+import followUp from "../../templates/follow-up.md.hbs";
+import postmortem from "../../templates/postmortem.md.hbs";
 import reply from "../../templates/reply.md.hbs";
 import tracker from "../../templates/tracker.md.hbs";
 import { OVERRIDES_DIR } from "../github/incident-context.js";
@@ -17,6 +19,8 @@ export const BUILTIN_TEMPLATES = {
   "checklist-post-incident": checklistPostIncident,
   escalation,
   reply,
+  postmortem,
+  "follow-up": followUp,
 } as const;
 
 export type TemplateName = keyof typeof BUILTIN_TEMPLATES;

@@ -55350,28 +55350,36 @@ var TIMELINE_TYPES = [
   "CROSS_REFERENCED_EVENT",
   "RENAMED_TITLE_EVENT"
 ].join(", ");
-var TIMELINE_FRAGMENT = `
+function timelineFragment(recognise) {
+  const reacted = recognise === "viewer" ? "viewerHasReacted" : "reactors(first: 10) { nodes { __typename ... on Bot { login } ... on User { login } } }";
+  return `
 fragment TimelinePage on IssueTimelineItemsConnection {
   pageInfo { hasNextPage endCursor }
   nodes {
     __typename
     ... on IssueComment {
-      id databaseId author { login } viewerDidAuthor createdAt body
-      reactionGroups { content viewerHasReacted }
+      id databaseId url author { __typename login } viewerDidAuthor createdAt body
+      reactionGroups { content ${reacted} }
     }
-    ... on LabeledEvent { createdAt actor { login } label { name } }
-    ... on UnlabeledEvent { createdAt actor { login } label { name } }
-    ... on AssignedEvent { createdAt actor { login } assignee { ... on Actor { login } } }
-    ... on UnassignedEvent { createdAt actor { login } assignee { ... on Actor { login } } }
-    ... on ClosedEvent { createdAt actor { login } }
-    ... on ReopenedEvent { createdAt actor { login } }
+    ... on LabeledEvent { createdAt actor { __typename login } label { name } }
+    ... on UnlabeledEvent { createdAt actor { __typename login } label { name } }
+    ... on AssignedEvent { createdAt actor { __typename login } assignee { ... on Actor { login } } }
+    ... on UnassignedEvent { createdAt actor { __typename login } assignee { ... on Actor { login } } }
+    ... on ClosedEvent { createdAt actor { __typename login } }
+    ... on ReopenedEvent { createdAt actor { __typename login } }
     ... on CrossReferencedEvent {
-      createdAt actor { login }
-      source { __typename ... on PullRequest { number title url headRefName mergedAt } ... on Issue { number title url } }
+      createdAt actor { __typename login }
+      source {
+        __typename
+        ... on PullRequest { number title url headRefName mergedAt pullState: state viewerDidAuthor }
+        ... on Issue { number title url state viewerDidAuthor }
+      }
     }
-    ... on RenamedTitleEvent { createdAt actor { login } previousTitle currentTitle }
+    ... on RenamedTitleEvent { createdAt actor { __typename login } previousTitle currentTitle }
   }
 }`;
+}
+var TIMELINE_FRAGMENT = timelineFragment("viewer");
 var HISTORY_FRAGMENT = `
 fragment HistoryPage on CommitHistoryConnection {
   totalCount
@@ -55436,45 +55444,72 @@ query History($owner: String!, $repo: String!, $branch: String!, $since: GitTime
   }
 }
 ${HISTORY_FRAGMENT}`;
+function toTimelineItem(node2, firebreak) {
+  const createdAt = new Date(node2.createdAt);
+  const actor = "actor" in node2 ? node2.actor?.login ?? null : null;
+  const isFirebreak = (who) => "login" in firebreak && firebreak.login !== null && who?.__typename === "Bot" && who.login?.toLowerCase() === firebreak.login.toLowerCase();
+  switch (node2.__typename) {
+    case "IssueComment": {
+      const reacted = (content) => node2.reactionGroups?.some(
+        (group) => group.content === content && ("viewer" in firebreak ? group.viewerHasReacted === true : group.reactors?.nodes.some(isFirebreak) ?? false)
+      ) ?? false;
+      return {
+        type: "comment",
+        id: node2.databaseId,
+        nodeId: node2.id,
+        appReaction: reacted("THUMBS_UP") ? "THUMBS_UP" : reacted("CONFUSED") ? "CONFUSED" : null,
+        author: node2.author?.login ?? null,
+        byApp: "viewer" in firebreak ? node2.viewerDidAuthor : isFirebreak(node2.author),
+        createdAt,
+        body: node2.body
+      };
+    }
+    case "LabeledEvent":
+    case "UnlabeledEvent":
+      return {
+        type: node2.__typename === "LabeledEvent" ? "labeled" : "unlabeled",
+        label: node2.label.name,
+        actor,
+        createdAt
+      };
+    case "AssignedEvent":
+    case "UnassignedEvent":
+      return {
+        type: node2.__typename === "AssignedEvent" ? "assigned" : "unassigned",
+        assignee: node2.assignee?.login ?? null,
+        actor,
+        createdAt
+      };
+    case "ClosedEvent":
+    case "ReopenedEvent":
+      return { type: node2.__typename === "ClosedEvent" ? "closed" : "reopened", actor, createdAt };
+    case "CrossReferencedEvent": {
+      const { source } = node2;
+      if (source.number === void 0 || !source.url) return null;
+      if ("login" in firebreak && source.viewerDidAuthor) return null;
+      return {
+        type: "cross-referenced",
+        actor,
+        createdAt,
+        source: {
+          kind: source.__typename === "PullRequest" ? "pull_request" : "issue",
+          number: source.number,
+          title: source.title ?? "",
+          url: source.url,
+          branch: source.headRefName ?? null,
+          mergedAt: source.mergedAt ? new Date(source.mergedAt) : null
+        }
+      };
+    }
+    case "RenamedTitleEvent":
+      return { type: "renamed", from: node2.previousTitle, to: node2.currentTitle, actor, createdAt };
+    default:
+      return null;
+  }
+}
 
 // src/github/postmortem.ts
-var TIMELINE_TYPES2 = [
-  "ISSUE_COMMENT",
-  "LABELED_EVENT",
-  "UNLABELED_EVENT",
-  "ASSIGNED_EVENT",
-  "UNASSIGNED_EVENT",
-  "CLOSED_EVENT",
-  "REOPENED_EVENT",
-  "CROSS_REFERENCED_EVENT",
-  "RENAMED_TITLE_EVENT"
-].join(", ");
-var TIMELINE_FRAGMENT2 = `
-fragment PostmortemTimelinePage on IssueTimelineItemsConnection {
-  pageInfo { hasNextPage endCursor }
-  nodes {
-    __typename
-    ... on IssueComment {
-      id databaseId url author { __typename login } viewerDidAuthor createdAt body
-      reactionGroups { content reactors(first: 10) { nodes { __typename ... on Bot { login } ... on User { login } } } }
-    }
-    ... on LabeledEvent { createdAt actor { __typename login } label { name } }
-    ... on UnlabeledEvent { createdAt actor { __typename login } label { name } }
-    ... on AssignedEvent { createdAt actor { __typename login } assignee { ... on Actor { login } } }
-    ... on UnassignedEvent { createdAt actor { __typename login } assignee { ... on Actor { login } } }
-    ... on ClosedEvent { createdAt actor { __typename login } }
-    ... on ReopenedEvent { createdAt actor { __typename login } }
-    ... on CrossReferencedEvent {
-      createdAt actor { __typename login }
-      source {
-        __typename
-        ... on PullRequest { number title url pullState: state mergedAt headRefName viewerDidAuthor }
-        ... on Issue { number title url state viewerDidAuthor }
-      }
-    }
-    ... on RenamedTitleEvent { createdAt actor { __typename login } previousTitle currentTitle }
-  }
-}`;
+var TIMELINE_FRAGMENT2 = timelineFragment("byLogin");
 var POSTMORTEM_READ_QUERY = `
 query PostmortemRead($owner: String!, $repo: String!, $issue: Int!, $branch: String!, $branchRef: String!,
   $config: String!, $template: String!, $followUpTemplate: String!, $postmortemLabel: String!,
@@ -55503,7 +55538,7 @@ query PostmortemRead($owner: String!, $repo: String!, $issue: Int!, $branch: Str
       id number title url createdAt closedAt state
       author { __typename login }
       labels(first: 100) { nodes { name } }
-      timelineItems(first: 100, itemTypes: [${TIMELINE_TYPES2}]) { ...PostmortemTimelinePage }
+      timelineItems(first: 100, itemTypes: [${TIMELINE_TYPES}]) { ...TimelinePage }
     }
   }
 }
@@ -55512,7 +55547,7 @@ var POSTMORTEM_TIMELINE_QUERY = `
 query PostmortemTimeline($owner: String!, $repo: String!, $issue: Int!, $after: String!) {
   repository(owner: $owner, name: $repo) {
     issue(number: $issue) {
-      timelineItems(first: 100, after: $after, itemTypes: [${TIMELINE_TYPES2}]) { ...PostmortemTimelinePage }
+      timelineItems(first: 100, after: $after, itemTypes: [${TIMELINE_TYPES}]) { ...TimelinePage }
     }
   }
 }
@@ -55556,7 +55591,7 @@ async function readPostmortemIncident(github, req) {
   for (const node2 of present) {
     if (node2.__typename === "IssueComment") {
       noteBot(node2.author);
-      for (const group of node2.reactionGroups ?? []) for (const r of group.reactors.nodes) noteBot(r);
+      for (const group of node2.reactionGroups ?? []) for (const r of group.reactors?.nodes ?? []) noteBot(r);
     } else noteBot(node2.actor);
   }
   noteBot(issue3.author);
@@ -55595,11 +55630,14 @@ async function readPostmortemIncident(github, req) {
       author: issue3.author?.login ?? null,
       labels: (issue3.labels?.nodes ?? []).map((l) => l.name)
     },
-    timeline: present.flatMap((node2) => toTimelineItem(node2, appLogin)),
+    timeline: present.flatMap((node2) => {
+      const item = toTimelineItem(node2, { login: appLogin });
+      return item ? [item] : [];
+    }),
     references: uniqueReferences(present.flatMap((node2) => toReference(node2, req.branch))),
     bots,
     appLogin,
-    tracker: trackerNode ? { url: trackerNode.url, body: trackerNode.body } : null,
+    tracker: trackerNode ? { url: trackerNode.url ?? "", body: trackerNode.body } : null,
     incidentComment: ownComment ? { id: ownComment.id, body: ownComment.body } : null,
     files: {
       config: text2(repository.config),
@@ -55630,74 +55668,6 @@ async function readPostmortemIncident(github, req) {
     } : null,
     requests
   };
-}
-function toTimelineItem(node2, appLogin) {
-  const createdAt = new Date(node2.createdAt);
-  const actor = "actor" in node2 ? node2.actor?.login ?? null : null;
-  const isApp = (who) => appLogin !== null && who?.__typename === "Bot" && who.login?.toLowerCase() === appLogin.toLowerCase();
-  switch (node2.__typename) {
-    case "IssueComment": {
-      const reacted = (content) => node2.reactionGroups?.some((g) => g.content === content && g.reactors.nodes.some(isApp)) ?? false;
-      return [
-        {
-          type: "comment",
-          id: node2.databaseId,
-          nodeId: node2.id,
-          author: node2.author?.login ?? null,
-          byApp: isApp(node2.author),
-          appReaction: reacted("THUMBS_UP") ? "THUMBS_UP" : reacted("CONFUSED") ? "CONFUSED" : null,
-          createdAt,
-          body: node2.body
-        }
-      ];
-    }
-    case "LabeledEvent":
-    case "UnlabeledEvent":
-      return [
-        {
-          type: node2.__typename === "LabeledEvent" ? "labeled" : "unlabeled",
-          label: node2.label.name,
-          actor,
-          createdAt
-        }
-      ];
-    case "AssignedEvent":
-    case "UnassignedEvent":
-      return [
-        {
-          type: node2.__typename === "AssignedEvent" ? "assigned" : "unassigned",
-          assignee: node2.assignee?.login ?? null,
-          actor,
-          createdAt
-        }
-      ];
-    case "ClosedEvent":
-    case "ReopenedEvent":
-      return [{ type: node2.__typename === "ClosedEvent" ? "closed" : "reopened", actor, createdAt }];
-    case "CrossReferencedEvent": {
-      const { source } = node2;
-      if (source.number === void 0 || !source.url || source.viewerDidAuthor) return [];
-      return [
-        {
-          type: "cross-referenced",
-          actor,
-          createdAt,
-          source: {
-            kind: source.__typename === "PullRequest" ? "pull_request" : "issue",
-            number: source.number,
-            title: source.title ?? "",
-            url: source.url,
-            branch: source.headRefName ?? null,
-            mergedAt: source.mergedAt ? new Date(source.mergedAt) : null
-          }
-        }
-      ];
-    }
-    case "RenamedTitleEvent":
-      return [{ type: "renamed", from: node2.previousTitle, to: node2.currentTitle, actor, createdAt }];
-    default:
-      return [];
-  }
 }
 function toReference(node2, postmortemBranch2) {
   if (node2.__typename !== "CrossReferencedEvent") return [];

@@ -6,7 +6,7 @@ import type { GitHubClient, IssueRef } from "./client.js";
 
 export const OVERRIDES_DIR = ".github/firebreak";
 
-const TIMELINE_TYPES = [
+export const TIMELINE_TYPES = [
   "ISSUE_COMMENT",
   "LABELED_EVENT",
   "UNLABELED_EVENT",
@@ -18,28 +18,47 @@ const TIMELINE_TYPES = [
   "RENAMED_TITLE_EVENT",
 ].join(", ");
 
-const TIMELINE_FRAGMENT = `
+/**
+ * How a read recognises firebreak's own comments and reactions: as the viewer, with the app's own
+ * token; or by its bot login, for the Action, which runs as another bot (github-actions).
+ */
+export type Firebreak = { viewer: true } | { login: string | null };
+
+/** The timeline's records as firebreak reads them; `byLogin` also asks who reacted to each comment. */
+export function timelineFragment(recognise: "viewer" | "byLogin"): string {
+  const reacted =
+    recognise === "viewer"
+      ? "viewerHasReacted"
+      : "reactors(first: 10) { nodes { __typename ... on Bot { login } ... on User { login } } }";
+  return `
 fragment TimelinePage on IssueTimelineItemsConnection {
   pageInfo { hasNextPage endCursor }
   nodes {
     __typename
     ... on IssueComment {
-      id databaseId author { login } viewerDidAuthor createdAt body
-      reactionGroups { content viewerHasReacted }
+      id databaseId url author { __typename login } viewerDidAuthor createdAt body
+      reactionGroups { content ${reacted} }
     }
-    ... on LabeledEvent { createdAt actor { login } label { name } }
-    ... on UnlabeledEvent { createdAt actor { login } label { name } }
-    ... on AssignedEvent { createdAt actor { login } assignee { ... on Actor { login } } }
-    ... on UnassignedEvent { createdAt actor { login } assignee { ... on Actor { login } } }
-    ... on ClosedEvent { createdAt actor { login } }
-    ... on ReopenedEvent { createdAt actor { login } }
+    ... on LabeledEvent { createdAt actor { __typename login } label { name } }
+    ... on UnlabeledEvent { createdAt actor { __typename login } label { name } }
+    ... on AssignedEvent { createdAt actor { __typename login } assignee { ... on Actor { login } } }
+    ... on UnassignedEvent { createdAt actor { __typename login } assignee { ... on Actor { login } } }
+    ... on ClosedEvent { createdAt actor { __typename login } }
+    ... on ReopenedEvent { createdAt actor { __typename login } }
     ... on CrossReferencedEvent {
-      createdAt actor { login }
-      source { __typename ... on PullRequest { number title url headRefName mergedAt } ... on Issue { number title url } }
+      createdAt actor { __typename login }
+      source {
+        __typename
+        ... on PullRequest { number title url headRefName mergedAt pullState: state viewerDidAuthor }
+        ... on Issue { number title url state viewerDidAuthor }
+      }
     }
-    ... on RenamedTitleEvent { createdAt actor { login } previousTitle currentTitle }
+    ... on RenamedTitleEvent { createdAt actor { __typename login } previousTitle currentTitle }
   }
 }`;
+}
+
+const TIMELINE_FRAGMENT = timelineFragment("viewer");
 
 const HISTORY_FRAGMENT = `
 fragment HistoryPage on CommitHistoryConnection {
@@ -122,34 +141,45 @@ interface PageInfo {
 interface Login {
   login: string;
 }
-type TimelineNode =
+interface Actor {
+  __typename?: string;
+  login: string;
+}
+
+/** One timeline record as the fragment above returns it. */
+export type TimelineNode =
   | {
       __typename: "IssueComment";
       id: string;
-      reactionGroups: Array<{ content: string; viewerHasReacted: boolean }> | null;
       databaseId: number;
-      author: Login | null;
+      url?: string;
+      author: Actor | null;
       viewerDidAuthor: boolean;
       createdAt: string;
       body: string;
+      reactionGroups: Array<{
+        content: string;
+        viewerHasReacted?: boolean;
+        reactors?: { nodes: Array<{ __typename: string; login?: string } | null> };
+      }> | null;
     }
   | {
       __typename: "LabeledEvent" | "UnlabeledEvent";
       createdAt: string;
-      actor: Login | null;
+      actor: Actor | null;
       label: { name: string };
     }
   | {
       __typename: "AssignedEvent" | "UnassignedEvent";
       createdAt: string;
-      actor: Login | null;
-      assignee: Partial<Login> | null;
+      actor: Actor | null;
+      assignee: { login?: string } | null;
     }
-  | { __typename: "ClosedEvent" | "ReopenedEvent"; createdAt: string; actor: Login | null }
+  | { __typename: "ClosedEvent" | "ReopenedEvent"; createdAt: string; actor: Actor | null }
   | {
       __typename: "CrossReferencedEvent";
       createdAt: string;
-      actor: Login | null;
+      actor: Actor | null;
       source: {
         __typename: string;
         number?: number;
@@ -157,12 +187,16 @@ type TimelineNode =
         url?: string;
         headRefName?: string;
         mergedAt?: string | null;
+        /** A pull request's state (aliased: an issue's state is another type). */
+        pullState?: string;
+        state?: string;
+        viewerDidAuthor?: boolean;
       };
     }
   | {
       __typename: "RenamedTitleEvent";
       createdAt: string;
-      actor: Login | null;
+      actor: Actor | null;
       previousTitle: string;
       currentTitle: string;
     };
@@ -340,7 +374,9 @@ export async function fetchIncidentContext(
         (data[`u${i}`] as { id: string; login: string } | null) ?? null,
       ]),
     ),
-    timeline: timelineNodes.map(toTimelineItem).filter((item): item is TimelineItem => item !== null),
+    timeline: timelineNodes
+      .map((node) => toTimelineItem(node, { viewer: true }))
+      .filter((item): item is TimelineItem => item !== null),
     history,
     deployments: repository.deployments.nodes.map((d) => ({
       environment: d.environment ?? "unknown",
@@ -424,20 +460,32 @@ async function readAll<T>(
   return nodes.slice(0, limit);
 }
 
-function toTimelineItem(node: TimelineNode): TimelineItem | null {
+/** One timeline record as the core's item; null for what the core does not use. */
+export function toTimelineItem(node: TimelineNode, firebreak: Firebreak): TimelineItem | null {
   const createdAt = new Date(node.createdAt);
   const actor = "actor" in node ? (node.actor?.login ?? null) : null;
+  const isFirebreak = (who: { __typename?: string; login?: string } | null | undefined) =>
+    "login" in firebreak &&
+    firebreak.login !== null &&
+    who?.__typename === "Bot" &&
+    who.login?.toLowerCase() === firebreak.login.toLowerCase();
   switch (node.__typename) {
     case "IssueComment": {
       const reacted = (content: string) =>
-        node.reactionGroups?.some((group) => group.content === content && group.viewerHasReacted) ?? false;
+        node.reactionGroups?.some(
+          (group) =>
+            group.content === content &&
+            ("viewer" in firebreak
+              ? group.viewerHasReacted === true
+              : (group.reactors?.nodes.some(isFirebreak) ?? false)),
+        ) ?? false;
       return {
         type: "comment",
         id: node.databaseId,
         nodeId: node.id,
         appReaction: reacted("THUMBS_UP") ? "THUMBS_UP" : reacted("CONFUSED") ? "CONFUSED" : null,
         author: node.author?.login ?? null,
-        byApp: node.viewerDidAuthor,
+        byApp: "viewer" in firebreak ? node.viewerDidAuthor : isFirebreak(node.author),
         createdAt,
         body: node.body,
       };
@@ -464,6 +512,8 @@ function toTimelineItem(node: TimelineNode): TimelineItem | null {
     case "CrossReferencedEvent": {
       const { source } = node;
       if (source.number === undefined || !source.url) return null;
+      // Read by login (the Action), the viewer's own references are its post-mortem and follow-ups.
+      if ("login" in firebreak && source.viewerDidAuthor) return null;
       return {
         type: "cross-referenced",
         actor,

@@ -16,45 +16,9 @@ import {
 } from "../core/postmortem.js";
 import { TRACKER_MARKER } from "../core/tracker.js";
 import type { GitHubClient, IssueRef, RepoRef } from "./client.js";
+import { TIMELINE_TYPES, type TimelineNode, timelineFragment, toTimelineItem } from "./incident-context.js";
 
-const TIMELINE_TYPES = [
-  "ISSUE_COMMENT",
-  "LABELED_EVENT",
-  "UNLABELED_EVENT",
-  "ASSIGNED_EVENT",
-  "UNASSIGNED_EVENT",
-  "CLOSED_EVENT",
-  "REOPENED_EVENT",
-  "CROSS_REFERENCED_EVENT",
-  "RENAMED_TITLE_EVENT",
-].join(", ");
-
-const TIMELINE_FRAGMENT = `
-fragment PostmortemTimelinePage on IssueTimelineItemsConnection {
-  pageInfo { hasNextPage endCursor }
-  nodes {
-    __typename
-    ... on IssueComment {
-      id databaseId url author { __typename login } viewerDidAuthor createdAt body
-      reactionGroups { content reactors(first: 10) { nodes { __typename ... on Bot { login } ... on User { login } } } }
-    }
-    ... on LabeledEvent { createdAt actor { __typename login } label { name } }
-    ... on UnlabeledEvent { createdAt actor { __typename login } label { name } }
-    ... on AssignedEvent { createdAt actor { __typename login } assignee { ... on Actor { login } } }
-    ... on UnassignedEvent { createdAt actor { __typename login } assignee { ... on Actor { login } } }
-    ... on ClosedEvent { createdAt actor { __typename login } }
-    ... on ReopenedEvent { createdAt actor { __typename login } }
-    ... on CrossReferencedEvent {
-      createdAt actor { __typename login }
-      source {
-        __typename
-        ... on PullRequest { number title url pullState: state mergedAt headRefName viewerDidAuthor }
-        ... on Issue { number title url state viewerDidAuthor }
-      }
-    }
-    ... on RenamedTitleEvent { createdAt actor { __typename login } previousTitle currentTitle }
-  }
-}`;
+const TIMELINE_FRAGMENT = timelineFragment("byLogin");
 
 export const POSTMORTEM_READ_QUERY = `
 query PostmortemRead($owner: String!, $repo: String!, $issue: Int!, $branch: String!, $branchRef: String!,
@@ -84,7 +48,7 @@ query PostmortemRead($owner: String!, $repo: String!, $issue: Int!, $branch: Str
       id number title url createdAt closedAt state
       author { __typename login }
       labels(first: 100) { nodes { name } }
-      timelineItems(first: 100, itemTypes: [${TIMELINE_TYPES}]) { ...PostmortemTimelinePage }
+      timelineItems(first: 100, itemTypes: [${TIMELINE_TYPES}]) { ...TimelinePage }
     }
   }
 }
@@ -94,7 +58,7 @@ export const POSTMORTEM_TIMELINE_QUERY = `
 query PostmortemTimeline($owner: String!, $repo: String!, $issue: Int!, $after: String!) {
   repository(owner: $owner, name: $repo) {
     issue(number: $issue) {
-      timelineItems(first: 100, after: $after, itemTypes: [${TIMELINE_TYPES}]) { ...PostmortemTimelinePage }
+      timelineItems(first: 100, after: $after, itemTypes: [${TIMELINE_TYPES}]) { ...TimelinePage }
     }
   }
 }
@@ -104,58 +68,6 @@ interface Actor {
   __typename: string;
   login: string;
 }
-type TimelineNode =
-  | {
-      __typename: "IssueComment";
-      id: string;
-      databaseId: number;
-      url: string;
-      author: Actor | null;
-      viewerDidAuthor: boolean;
-      createdAt: string;
-      body: string;
-      reactionGroups: Array<{
-        content: string;
-        reactors: { nodes: Array<{ __typename: string; login?: string } | null> };
-      }> | null;
-    }
-  | {
-      __typename: "LabeledEvent" | "UnlabeledEvent";
-      createdAt: string;
-      actor: Actor | null;
-      label: { name: string };
-    }
-  | {
-      __typename: "AssignedEvent" | "UnassignedEvent";
-      createdAt: string;
-      actor: Actor | null;
-      assignee: { login?: string } | null;
-    }
-  | { __typename: "ClosedEvent" | "ReopenedEvent"; createdAt: string; actor: Actor | null }
-  | {
-      __typename: "CrossReferencedEvent";
-      createdAt: string;
-      actor: Actor | null;
-      source: {
-        __typename: string;
-        number?: number;
-        title?: string;
-        url?: string;
-        /** A pull request's state (aliased: an issue's state is another type). */
-        pullState?: string;
-        state?: string;
-        mergedAt?: string | null;
-        headRefName?: string;
-        viewerDidAuthor?: boolean;
-      };
-    }
-  | {
-      __typename: "RenamedTitleEvent";
-      createdAt: string;
-      actor: Actor | null;
-      previousTitle: string;
-      currentTitle: string;
-    };
 interface TimelinePage {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   nodes: Array<TimelineNode | null>;
@@ -327,13 +239,13 @@ export async function readPostmortemIncident(
   const present = nodes.filter((n): n is TimelineNode => n !== null);
 
   const bots = new Set<string>();
-  const noteBot = (actor: { __typename: string; login?: string } | null | undefined) => {
+  const noteBot = (actor: { __typename?: string; login?: string } | null | undefined) => {
     if (actor?.__typename === "Bot" && actor.login) bots.add(actor.login.toLowerCase());
   };
   for (const node of present) {
     if (node.__typename === "IssueComment") {
       noteBot(node.author);
-      for (const group of node.reactionGroups ?? []) for (const r of group.reactors.nodes) noteBot(r);
+      for (const group of node.reactionGroups ?? []) for (const r of group.reactors?.nodes ?? []) noteBot(r);
     } else noteBot(node.actor);
   }
   noteBot(issue.author);
@@ -381,11 +293,14 @@ export async function readPostmortemIncident(
       author: issue.author?.login ?? null,
       labels: (issue.labels?.nodes ?? []).map((l) => l.name),
     },
-    timeline: present.flatMap((node) => toTimelineItem(node, appLogin)),
+    timeline: present.flatMap((node) => {
+      const item = toTimelineItem(node, { login: appLogin });
+      return item ? [item] : [];
+    }),
     references: uniqueReferences(present.flatMap((node) => toReference(node, req.branch))),
     bots,
     appLogin,
-    tracker: trackerNode ? { url: trackerNode.url, body: trackerNode.body } : null,
+    tracker: trackerNode ? { url: trackerNode.url ?? "", body: trackerNode.body } : null,
     incidentComment: ownComment ? { id: ownComment.id, body: ownComment.body } : null,
     files: {
       config: text(repository.config),
@@ -423,76 +338,6 @@ export async function readPostmortemIncident(
 }
 
 /** A timeline record as the core reads it; firebreak's comments and reactions recognised by its login. */
-function toTimelineItem(node: TimelineNode, appLogin: string | null): TimelineItem[] {
-  const createdAt = new Date(node.createdAt);
-  const actor = "actor" in node ? (node.actor?.login ?? null) : null;
-  const isApp = (who: { __typename: string; login?: string } | null | undefined) =>
-    appLogin !== null && who?.__typename === "Bot" && who.login?.toLowerCase() === appLogin.toLowerCase();
-  switch (node.__typename) {
-    case "IssueComment": {
-      const reacted = (content: string) =>
-        node.reactionGroups?.some((g) => g.content === content && g.reactors.nodes.some(isApp)) ?? false;
-      return [
-        {
-          type: "comment",
-          id: node.databaseId,
-          nodeId: node.id,
-          author: node.author?.login ?? null,
-          byApp: isApp(node.author),
-          appReaction: reacted("THUMBS_UP") ? "THUMBS_UP" : reacted("CONFUSED") ? "CONFUSED" : null,
-          createdAt,
-          body: node.body,
-        },
-      ];
-    }
-    case "LabeledEvent":
-    case "UnlabeledEvent":
-      return [
-        {
-          type: node.__typename === "LabeledEvent" ? "labeled" : "unlabeled",
-          label: node.label.name,
-          actor,
-          createdAt,
-        },
-      ];
-    case "AssignedEvent":
-    case "UnassignedEvent":
-      return [
-        {
-          type: node.__typename === "AssignedEvent" ? "assigned" : "unassigned",
-          assignee: node.assignee?.login ?? null,
-          actor,
-          createdAt,
-        },
-      ];
-    case "ClosedEvent":
-    case "ReopenedEvent":
-      return [{ type: node.__typename === "ClosedEvent" ? "closed" : "reopened", actor, createdAt }];
-    case "CrossReferencedEvent": {
-      const { source } = node;
-      if (source.number === undefined || !source.url || source.viewerDidAuthor) return [];
-      return [
-        {
-          type: "cross-referenced",
-          actor,
-          createdAt,
-          source: {
-            kind: source.__typename === "PullRequest" ? "pull_request" : "issue",
-            number: source.number,
-            title: source.title ?? "",
-            url: source.url,
-            branch: source.headRefName ?? null,
-            mergedAt: source.mergedAt ? new Date(source.mergedAt) : null,
-          },
-        },
-      ];
-    }
-    case "RenamedTitleEvent":
-      return [{ type: "renamed", from: node.previousTitle, to: node.currentTitle, actor, createdAt }];
-    default:
-      return [];
-  }
-}
 
 /** A pull request or issue that referenced the incident; the Action's own (the post-mortem, follow-ups) are not. */
 function toReference(node: TimelineNode, postmortemBranch: string): Reference[] {

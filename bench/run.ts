@@ -17,6 +17,7 @@ import {
 } from "../demo/fake-github.js";
 import { DEFAULT_LABEL_NAMES } from "../src/core/labels.js";
 import firebreak from "../src/index.js";
+import { benchPostmortems } from "./postmortem.js";
 import { benchRollbacks, ROLLBACK_BUDGET } from "./rollback.js";
 
 const LATENCY_MS = 25;
@@ -564,6 +565,24 @@ for (const r of reverts) {
   );
 }
 const revertsFailed = reverts.filter((r) => r.outcome !== "opened" || r.requests > ROLLBACK_BUDGET);
+
+console.log(
+  "\nThe Action's post-mortem: the committed bundle in a child process, against a loopback GitHub (no latency added)",
+);
+console.log(
+  "\n| timeline events | requests | budget ⌈events/100⌉ + 10 | wall time (whole process) | result |",
+);
+console.log("|---|---|---|---|---|");
+const postmortems = await benchPostmortems();
+for (const p of postmortems) {
+  console.log(
+    `| ${p.events.toLocaleString("en")} | ${p.requests} | ≤ ${p.budget} | ${Math.round(p.wallMs)} ms | ${p.ok ? "PASS" : "FAIL"} |`,
+  );
+}
+if (postmortems.some((p) => !p.ok)) {
+  console.log("\nA post-mortem row failed.");
+  process.exitCode = 1;
+}
 
 const failed = rows.filter((row) => row.verdict === "FAIL" || row.verdict === "ERROR");
 if (revertsFailed.length > 0) {

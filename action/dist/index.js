@@ -54093,8 +54093,8 @@ function readCommand(name, args) {
     case "rollback":
     case "revert":
       return { kind: "rollback", target: first || null, reason: remainder };
+    // One spelling only: the example workflow starts the Action on `/postmortem` alone.
     case "postmortem":
-    case "post-mortem":
       return { kind: "postmortem" };
     case "help":
       return { kind: "help" };
@@ -54930,6 +54930,7 @@ function rollbackIssueOf(branch) {
 }
 
 // src/core/timeline.ts
+var RELABEL_WINDOW_MS = 5 * 6e4;
 function appliedLines(comment, replies) {
   if (comment.byApp || comment.appReaction === null) return /* @__PURE__ */ new Set();
   if (comment.appReaction === "THUMBS_UP") return new Set(parseCommands(comment.body).map((p) => p.line));
@@ -54939,7 +54940,7 @@ function readReplies(items) {
   const replies = /* @__PURE__ */ new Map();
   for (const item of items) {
     if (item.type !== "comment" || !item.byApp) continue;
-    const match = /<!-- firebreak:reply:(\d+) applied:([\d,]*) -->/.exec(item.body);
+    const match = /^<!-- firebreak:reply:(\d+) applied:([\d,]*) -->/.exec(item.body);
     if (match)
       replies.set(Number(match[1]), new Set((match[2] ?? "").split(",").filter(Boolean).map(Number)));
   }
@@ -54951,6 +54952,7 @@ function replayTimeline(items, names, options = {}) {
   const labels = /* @__PURE__ */ new Set();
   const h = {
     declaredAt: null,
+    dropped: null,
     severity: null,
     status: null,
     entries: [],
@@ -55065,6 +55067,13 @@ function replayTimeline(items, names, options = {}) {
       }
     }
   }
+  if (!h.startedAt && options.formStarted && h.declaredAt) {
+    const startedAt = parseStartedAt(options.formStarted, h.declaredAt, parseDuration);
+    if (startedAt) {
+      h.startedAt = startedAt;
+      add(h.declaredAt, "started", `Started at ${formatUtc(startedAt)}, says the incident form`);
+    }
+  }
   h.entries.sort((a, b) => a.at.getTime() - b.at.getTime());
   return h;
 }
@@ -55077,6 +55086,19 @@ function replaySeverity(h, names, labels, item, ctx) {
       h.declaredAt = item.createdAt;
       const declarer = ctx.fromForm && ctx.reporter ? ` by ${quietLogin(ctx.reporter)} with the incident form` : ctx.byWho;
       ctx.add(item.createdAt, "declared", `Declared ${severityTag(now)}${declarer}${ctx.note}`);
+    } else if (now && !h.severity && h.dropped && item.createdAt.getTime() - h.dropped.at.getTime() <= RELABEL_WINDOW_MS) {
+      const { from, entry } = h.dropped;
+      h.entries.splice(h.entries.indexOf(entry), 1);
+      h.dropped = null;
+      if (now !== from) {
+        h.severityChanges.push({ at: item.createdAt, from, to: now });
+        const verb = now < from ? "Escalated" : "Lowered";
+        ctx.add(
+          item.createdAt,
+          "severity",
+          `${verb} from ${severityTag(from)} to ${severityTag(now)}${ctx.byWho}${ctx.note}`
+        );
+      }
     } else if (now && !h.severity) {
       ctx.add(item.createdAt, "declared", `Declared again as ${severityTag(now)}${ctx.byWho}${ctx.note}`);
     } else if (now && h.severity) {
@@ -55087,12 +55109,13 @@ function replaySeverity(h, names, labels, item, ctx) {
         "severity",
         `${verb} from ${severityTag(h.severity)} to ${severityTag(now)}${ctx.byWho}${ctx.note}`
       );
-    } else {
+    } else if (h.severity) {
       ctx.add(
         item.createdAt,
         "no-longer-incident",
         `Severity label removed${ctx.byWho}: no longer an incident`
       );
+      h.dropped = { from: h.severity, at: item.createdAt, entry: h.entries.at(-1) };
     }
     h.severity = now;
   } else if (item.type === "unlabeled" && h.severity && severityOfLabel(item.label, names)) {
@@ -55598,7 +55621,7 @@ async function readPostmortemIncident(github, req) {
   const comments = present.filter((n) => {
     return n.__typename === "IssueComment";
   });
-  const trackerNode = comments.find((c) => c.body.includes(TRACKER_MARKER) && c.author?.__typename === "Bot") ?? null;
+  const trackerNode = comments.find((c) => c.body.startsWith(TRACKER_MARKER) && c.author?.__typename === "Bot") ?? null;
   const appLogin = req.appLogin ?? trackerNode?.author?.login ?? null;
   const ownComment = comments.find((c) => c.viewerDidAuthor && c.body.includes(INCIDENT_COMMENT_MARKER)) ?? null;
   const pulls = repository.pullRequests.nodes.filter(
@@ -56064,7 +56087,7 @@ function createRenderer(overrides = {}) {
       const override = compiled.get(name);
       if (override) {
         try {
-          return override(view);
+          return markerFirst(name, override(view), view);
         } catch (error63) {
           compiled.delete(name);
           warnings.push(overrideWarning(name, error63));
@@ -56072,9 +56095,24 @@ function createRenderer(overrides = {}) {
       }
       const builtin = builtins.get(name);
       if (!builtin) throw new Error(`no built-in template ${name}`);
-      return builtin(view);
+      return markerFirst(name, builtin(view), view);
     }
   };
+}
+var COMMENTS_FOUND_BY_MARKER = /* @__PURE__ */ new Set([
+  "tracker",
+  "checklist-respond",
+  "checklist-verify",
+  "checklist-post-incident",
+  "escalation",
+  "reply"
+]);
+function markerFirst(name, body, view) {
+  const marker = view.marker;
+  if (!COMMENTS_FOUND_BY_MARKER.has(name) || typeof marker !== "string" || body.startsWith(marker))
+    return body;
+  return `${marker}
+${body.split(marker).join("")}`;
 }
 function overrideWarning(name, error63) {
   const file2 = `${OVERRIDES_DIR}/${name}.md.hbs`;
@@ -56299,7 +56337,7 @@ function looksLikeIncident(labels) {
   );
 }
 function hasPostmortemCommand(body) {
-  return typeof body === "string" && findCommandLines(body).some((line) => line.name === "postmortem" || line.name === "post-mortem");
+  return typeof body === "string" && findCommandLines(body).some((line) => line.name === "postmortem");
 }
 async function generate(run2, req) {
   const { inputs, repo, github, result } = run2;

@@ -350,10 +350,7 @@ function looksLikeIncident(labels: unknown): boolean {
 }
 
 function hasPostmortemCommand(body: unknown): boolean {
-  return (
-    typeof body === "string" &&
-    findCommandLines(body).some((line) => line.name === "postmortem" || line.name === "post-mortem")
-  );
+  return typeof body === "string" && findCommandLines(body).some((line) => line.name === "postmortem");
 }
 
 // ---------------------------------------------------------------------------------------------

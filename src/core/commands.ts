@@ -179,8 +179,8 @@ function readCommand(name: string, args: string): Reading {
     case "rollback":
     case "revert":
       return { kind: "rollback", target: first || null, reason: remainder };
+    // One spelling only: the example workflow starts the Action on `/postmortem` alone.
     case "postmortem":
-    case "post-mortem":
       return { kind: "postmortem" };
     case "help":
       return { kind: "help" };

@@ -16,6 +16,17 @@ export function formAnswer(body: string, heading: string): string | null {
 }
 
 /**
+ * The form's "When it started" answer, ready for `/started`'s reader: "about 20 minutes ago" →
+ * "20 minutes ago". Null when unanswered.
+ */
+export function formStartedText(body: string | null | undefined): string | null {
+  const answer = body ? formAnswer(body, "When it started") : null;
+  return answer
+    ? answer.replace(/^(about|around|approx(imately)?\.?|roughly|~)\s*/i, "").trim() || null
+    : null;
+}
+
+/**
  * The severity chosen in the form, e.g. "SEV2 · High: a major feature is unavailable" → sev2.
  * Null when the body has no such answer, so ordinary issues are never declared by accident.
  */

@@ -84,6 +84,8 @@ export interface PlanInput {
   rollbacks?: ReadonlyMap<number, { ok: boolean; message: string }>;
   /** The tracker's top suspects, one line each, for a `/rollback` that names no change. */
   suspects?: string[];
+  /** The incident form's "When it started" answer, if the issue came from the form. */
+  formStarted?: string | null;
   now: Date;
 }
 
@@ -139,7 +141,8 @@ export function planIncident(input: PlanInput): IncidentPlan | null {
   const own = input.timeline.filter(
     (item): item is Extract<TimelineItem, { type: "comment" }> => item.type === "comment" && item.byApp,
   );
-  const tracker = own.find((comment) => comment.body.includes(TRACKER_MARKER)) ?? null;
+  // Markers count only where firebreak puts them, first: a person's text echoed in a reply is not one.
+  const tracker = own.find((comment) => comment.body.startsWith(TRACKER_MARKER)) ?? null;
   const present = severitiesIn(input.labels, names);
   const isIncident = present.length > 0;
 
@@ -179,6 +182,7 @@ export function planIncident(input: PlanInput): IncidentPlan | null {
   const replayOptions = {
     appLogin: input.appLogin,
     reporter: input.reporter,
+    formStarted: input.formStarted ?? null,
     ...(commands ? { pending: { commentId: commands.commentId, lines: commands.applied } } : {}),
   };
 
@@ -251,11 +255,11 @@ export function planIncident(input: PlanInput): IncidentPlan | null {
   let escalation: IncidentPlan["escalation"] = null;
   if (severityAsked && lastChange && lastChange.to === severity && lastChange.to < lastChange.from) {
     const marker = escalationMarker(`${severity}:${lastChange.at.toISOString()}`);
-    if (!own.some((comment) => comment.body.includes(marker))) escalation = { severity, marker };
+    if (!own.some((comment) => comment.body.startsWith(marker))) escalation = { severity, marker };
   }
 
   const posted = (phase: ChecklistPhase) =>
-    own.some((comment) => comment.body.includes(CHECKLIST_MARKERS[phase]));
+    own.some((comment) => comment.body.startsWith(CHECKLIST_MARKERS[phase]));
   const checklists: ChecklistPhase[] = [];
   if (!posted("respond")) checklists.push("respond");
   if (status === "monitoring" && !posted("verify")) checklists.push("verify");

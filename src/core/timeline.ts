@@ -60,6 +60,8 @@ export interface Rollback {
 export interface IncidentHistory {
   /** When a severity label first appeared; null if the records hold none yet. */
   declaredAt: Date | null;
+  /** The severity label just taken off, and its entry: a new one put on soon after is a change, not a new incident. */
+  dropped: { from: SeverityKey; at: Date; entry: TimelineEntry } | null;
   /** The severity the last label events leave (most severe of those present). */
   severity: SeverityKey | null;
   status: Status | null;
@@ -95,9 +97,14 @@ export interface ReplayOptions {
    * reaction and reply do not record yet.
    */
   pending?: { commentId: number; lines: ReadonlySet<number> };
+  /** The incident form's "When it started" answer, read relative to the declaration; `/started` overrides it. */
+  formStarted?: string | null;
 }
 
 export const REPLY_MARKER_PREFIX = "<!-- firebreak:reply:";
+
+/** Taking one severity label off and putting another on within this long is one change of severity. */
+const RELABEL_WINDOW_MS = 5 * 60_000;
 
 /** The hidden line in a reply that records which command lines of a comment were applied. */
 export function replyMarker(commentId: number, appliedLines: Iterable<number>): string {
@@ -121,7 +128,7 @@ function readReplies(items: readonly TimelineItem[]): Map<number, Set<number>> {
   const replies = new Map<number, Set<number>>();
   for (const item of items) {
     if (item.type !== "comment" || !item.byApp) continue;
-    const match = /<!-- firebreak:reply:(\d+) applied:([\d,]*) -->/.exec(item.body);
+    const match = /^<!-- firebreak:reply:(\d+) applied:([\d,]*) -->/.exec(item.body);
     if (match)
       replies.set(Number(match[1]), new Set((match[2] ?? "").split(",").filter(Boolean).map(Number)));
   }
@@ -139,6 +146,7 @@ export function replayTimeline(
   const labels = new Set<string>();
   const h: IncidentHistory = {
     declaredAt: null,
+    dropped: null,
     severity: null,
     status: null,
     entries: [],
@@ -259,6 +267,13 @@ export function replayTimeline(
       }
     }
   }
+  if (!h.startedAt && options.formStarted && h.declaredAt) {
+    const startedAt = parseStartedAt(options.formStarted, h.declaredAt, parseDuration);
+    if (startedAt) {
+      h.startedAt = startedAt;
+      add(h.declaredAt, "started", `Started at ${formatUtc(startedAt)}, says the incident form`);
+    }
+  }
   // A merge is recorded when it happened, which may be after later records.
   h.entries.sort((a, b) => a.at.getTime() - b.at.getTime());
   return h;
@@ -290,6 +305,25 @@ function replaySeverity(
       const declarer =
         ctx.fromForm && ctx.reporter ? ` by ${quietLogin(ctx.reporter)} with the incident form` : ctx.byWho;
       ctx.add(item.createdAt, "declared", `Declared ${severityTag(now)}${declarer}${ctx.note}`);
+    } else if (
+      now &&
+      !h.severity &&
+      h.dropped &&
+      item.createdAt.getTime() - h.dropped.at.getTime() <= RELABEL_WINDOW_MS
+    ) {
+      // The old severity label taken off, the new one put on moments later: one change of severity.
+      const { from, entry } = h.dropped;
+      h.entries.splice(h.entries.indexOf(entry), 1);
+      h.dropped = null;
+      if (now !== from) {
+        h.severityChanges.push({ at: item.createdAt, from, to: now });
+        const verb = now < from ? "Escalated" : "Lowered";
+        ctx.add(
+          item.createdAt,
+          "severity",
+          `${verb} from ${severityTag(from)} to ${severityTag(now)}${ctx.byWho}${ctx.note}`,
+        );
+      }
     } else if (now && !h.severity) {
       ctx.add(item.createdAt, "declared", `Declared again as ${severityTag(now)}${ctx.byWho}${ctx.note}`);
     } else if (now && h.severity) {
@@ -300,12 +334,13 @@ function replaySeverity(
         "severity",
         `${verb} from ${severityTag(h.severity)} to ${severityTag(now)}${ctx.byWho}${ctx.note}`,
       );
-    } else {
+    } else if (h.severity) {
       ctx.add(
         item.createdAt,
         "no-longer-incident",
         `Severity label removed${ctx.byWho}: no longer an incident`,
       );
+      h.dropped = { from: h.severity, at: item.createdAt, entry: h.entries.at(-1) as TimelineEntry };
     }
     h.severity = now;
   } else if (item.type === "unlabeled" && h.severity && severityOfLabel(item.label, names)) {

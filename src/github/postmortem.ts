@@ -254,7 +254,7 @@ export async function readPostmortemIncident(
     return n.__typename === "IssueComment";
   });
   const trackerNode =
-    comments.find((c) => c.body.includes(TRACKER_MARKER) && c.author?.__typename === "Bot") ?? null;
+    comments.find((c) => c.body.startsWith(TRACKER_MARKER) && c.author?.__typename === "Bot") ?? null;
   const appLogin = req.appLogin ?? trackerNode?.author?.login ?? null;
   const ownComment =
     comments.find((c) => c.viewerDidAuthor && c.body.includes(INCIDENT_COMMENT_MARKER)) ?? null;

@@ -3,7 +3,8 @@
 // notices, checklists, the reply and the reaction).
 import type { LoadedConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
-import { formatDuration } from "../core/duration.js";
+import { formatDuration, parseDuration } from "../core/duration.js";
+import { formStartedText } from "../core/form.js";
 import { labelSpecs, severityTag } from "../core/labels.js";
 import { inlineText } from "../core/markdown.js";
 import type { SeverityKey } from "../core/model.js";
@@ -18,7 +19,7 @@ import {
   type Trigger,
 } from "../core/plan.js";
 import { rankSuspects } from "../core/suspects.js";
-import { formatUtc, formatUtcTime } from "../core/time.js";
+import { formatUtc, formatUtcTime, parseStartedAt } from "../core/time.js";
 import {
   buildSuspectsView,
   cachedSuspects,
@@ -111,6 +112,7 @@ export async function runIncidentOperation(req: OperationRequest): Promise<Incid
       timeline: [...context.timeline, ...(rollbacks?.references ?? [])],
       rollbacks: rollbacks?.outcomes,
       suspects: trackerSuspects(context),
+      formStarted: formStartedText(current.body),
       names,
       permissions: config.permissions,
       assignOnDeclare: (severity) => config.severities[severity].assign,
@@ -133,13 +135,17 @@ export async function runIncidentOperation(req: OperationRequest): Promise<Incid
 
   // The suspects do not depend on how the writes go: any history they need is read meanwhile.
   const suspects = wantsTracker(decided) ? suspectsFor(op, decided, context, branch) : null;
-  const refused = await changeState(op, context, decided);
+  // Both run at once; whichever fails first is the error, and the other's failure is not left unhandled.
+  const [state, read] = await Promise.allSettled([changeState(op, context, decided), suspects]);
+  if (state.status === "rejected") throw state.reason;
+  if (read.status === "rejected") throw read.reason;
+  const refused = state.value;
   if (refused) {
     // Nothing firebreak says may claim a change GitHub refused: decide again, knowing.
     decided = plan(refused);
     if (!decided) return null;
   }
-  const outputs = await outputWrites(op, context, decided, suspects ? await suspects : null, branch);
+  const outputs = await outputWrites(op, context, decided, read.value, branch);
   const { errors } = await performWrites(github, context.issueId, outputs);
   const failed = outputs.flatMap((write, i) => (errors[i] ? [`${write.kind}: ${errors[i]}`] : []));
   // The changes stand; what could not be said is logged, and the next event re-renders it.
@@ -147,11 +153,16 @@ export async function runIncidentOperation(req: OperationRequest): Promise<Incid
   return decided;
 }
 
-/** A declaration reads the history of its window (with some slack) in the incident read itself. */
+/**
+ * A declaration reads the history of its window (with some slack) in the incident read itself. The
+ * window ends when the incident began: now, or earlier if the incident form says so.
+ */
 function firstHistoryRead(req: OperationRequest) {
   const window = req.loaded.config.severities[req.severityHint ?? "sev4"].suspect_window;
+  const stated = formStartedText(req.issue.body);
+  const start = (stated && parseStartedAt(stated, req.now, parseDuration)) || req.now;
   return {
-    since: new Date(req.now.getTime() - window - WINDOW_SLACK_MS),
+    since: new Date(start.getTime() - window - WINDOW_SLACK_MS),
     until: new Date(req.now.getTime() + WINDOW_SLACK_MS),
     maxCommits: req.loaded.config.suspects.max_scanned,
   };
@@ -481,7 +492,7 @@ async function suspectsFor(
 /** The tracker's top suspects as one line each, for a `/rollback` that names no change. */
 function trackerSuspects(context: IncidentContext): string[] {
   const tracker = context.timeline.find(
-    (item) => item.type === "comment" && item.byApp && item.body.includes(TRACKER_MARKER),
+    (item) => item.type === "comment" && item.byApp && item.body.startsWith(TRACKER_MARKER),
   );
   const view = tracker?.type === "comment" ? cachedSuspects(tracker.body) : null;
   return view?.rows.map((row) => `${row.change} (${row.reason})`) ?? [];

@@ -65,7 +65,7 @@ export function createRenderer(overrides: Record<string, string> = {}): Renderer
       const override = compiled.get(name);
       if (override) {
         try {
-          return override(view);
+          return markerFirst(name, override(view), view);
         } catch (error) {
           compiled.delete(name);
           warnings.push(overrideWarning(name, error));
@@ -73,9 +73,30 @@ export function createRenderer(overrides: Record<string, string> = {}): Renderer
       }
       const builtin = builtins.get(name);
       if (!builtin) throw new Error(`no built-in template ${name}`);
-      return builtin(view);
+      return markerFirst(name, builtin(view), view);
     },
   };
+}
+
+/** The app's comments it finds again (the post-mortem is a file, and its issues are found by search). */
+const COMMENTS_FOUND_BY_MARKER = new Set<TemplateName>([
+  "tracker",
+  "checklist-respond",
+  "checklist-verify",
+  "checklist-post-incident",
+  "escalation",
+  "reply",
+]);
+
+/**
+ * firebreak finds its comments by the hidden marker on their first line, so every comment starts
+ * with it, whatever an override template does with `{{marker}}`.
+ */
+function markerFirst(name: TemplateName, body: string, view: object): string {
+  const marker = (view as { marker?: unknown }).marker;
+  if (!COMMENTS_FOUND_BY_MARKER.has(name) || typeof marker !== "string" || body.startsWith(marker))
+    return body;
+  return `${marker}\n${body.split(marker).join("")}`;
 }
 
 function overrideWarning(name: string, error: unknown): string {

@@ -363,6 +363,12 @@ describe("commands", () => {
     expect(commentPlan("/postmortem")).toBeNull();
   });
 
+  it("counts a marker only at the start of firebreak's comment: an echoed one does not stop a checklist", () => {
+    const echoed = own(30, `${replyMarker(29, [])}\n❌ \`/note ${CHECKLIST_MARKERS.verify}\`: …`);
+    const plan = commentPlan("/status monitoring", { timeline: [...declared, echoed] });
+    expect(plan?.checklists).toEqual(["verify"]);
+  });
+
   it("does not answer a comment twice", () => {
     const answered = [...declared, comment(50, "/status identified", 10, { reaction: "THUMBS_UP" })];
     const trigger: CommentTrigger = {

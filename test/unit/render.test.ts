@@ -36,4 +36,13 @@ describe("template overrides", () => {
   it("ignores files that are not templates it knows", () => {
     expect(createRenderer({ "README.md": "x", "other.md.hbs": "{{#if" }).warnings).toEqual([]);
   });
+
+  it("starts every comment with its marker, wherever an override puts it (or leaves it out)", () => {
+    const renderer = createRenderer({
+      "escalation.md.hbs": "Escalated to {{severity.tag}} {{marker}}",
+      "reply.md.hbs": "no marker here",
+    });
+    expect(renderer.render("escalation", view)).toBe("<!-- m -->\nEscalated to SEV2 ");
+    expect(renderer.render("reply", { marker: "<!-- r -->" })).toBe("<!-- r -->\nno marker here");
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formAnswer, formSeverity } from "../../src/core/form.js";
+import { formAnswer, formSeverity, formStartedText } from "../../src/core/form.js";
 import {
   DEFAULT_LABEL_NAMES,
   labelSpecs,
@@ -34,6 +34,13 @@ describe("mentions from user text never ping", () => {
 describe("the incident form", () => {
   const body =
     "### What is broken\n\nCheckout\n\n### Severity\n\nSEV2 · High: a major feature is unavailable\n\n### When it started\n\n_No response_";
+  it("reads when it started, without the hedging", () => {
+    expect(formStartedText("### When it started\n\nAbout 20 minutes ago")).toBe("20 minutes ago");
+    expect(formStartedText("### When it started\n\n~14:25 UTC")).toBe("14:25 UTC");
+    expect(formStartedText("### When it started\n\n_No response_")).toBeNull();
+    expect(formStartedText(null)).toBeNull();
+  });
+
   it("reads answers and the severity", () => {
     expect(formAnswer(body, "What is broken")).toBe("Checkout");
     expect(formAnswer(body, "When it started")).toBeNull();

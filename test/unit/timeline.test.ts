@@ -66,13 +66,10 @@ describe("replayTimeline", () => {
       ],
       names,
     );
-    expect(history.entries.map((e) => e.kind)).toEqual([
-      "declared",
-      "no-longer-incident",
-      "declared",
-      "no-longer-incident",
-    ]);
-    expect(history.entries[2]?.text).toBe("Declared again as SEV3 by @&#8203;alice");
+    // SEV1 off and SEV3 on a minute later is lowering it; then the last severity label goes.
+    expect(history.entries.map((e) => e.kind)).toEqual(["declared", "severity", "no-longer-incident"]);
+    expect(history.entries[1]?.text).toBe("Lowered from SEV1 to SEV3 by @&#8203;alice");
+    expect(history.severityChanges).toEqual([{ at: at(3), from: "sev1", to: "sev3" }]);
     expect(history.declaredAt).toEqual(at(1));
     expect(history.severity).toBeNull();
   });
@@ -167,5 +164,53 @@ describe("replayTimeline", () => {
       'Rollback [#12](https://x/pull/12) Revert "Retry card payments" merged',
       "Status **monitoring** by @&#8203;bob",
     ]);
+  });
+
+  it("reads a severity label taken off and another put on moments later as one change", () => {
+    const swapped = replayTimeline(
+      [
+        labeled("incident/sev3", 0),
+        unlabeled("incident/sev3", 10, "bob"),
+        labeled("incident/sev1", 11, "bob"),
+      ],
+      names,
+    );
+    expect(swapped.severityChanges).toEqual([{ at: at(11), from: "sev3", to: "sev1" }]);
+    expect(swapped.entries.map((e) => e.text)).toEqual([
+      "Declared SEV3 by @&#8203;alice",
+      "Escalated from SEV3 to SEV1 by @&#8203;bob",
+    ]);
+    // Much later, it is a new declaration of an incident that had ended.
+    const later = replayTimeline(
+      [labeled("incident/sev3", 0), unlabeled("incident/sev3", 10), labeled("incident/sev1", 40)],
+      names,
+    );
+    expect(later.severityChanges).toEqual([]);
+    expect(later.entries.map((e) => e.kind)).toEqual(["declared", "no-longer-incident", "declared"]);
+  });
+
+  it("takes the start from the incident form's answer, unless someone says otherwise with /started", () => {
+    const fromForm = replayTimeline([labeled("incident/sev2", 30)], names, { formStarted: "20 minutes ago" });
+    expect(fromForm.startedAt).toEqual(at(10));
+    expect(fromForm.entries.map((e) => e.text)).toContain(
+      "Started at 2026-11-22 14:10 UTC, says the incident form",
+    );
+    const said: TimelineItem = {
+      type: "comment",
+      id: 7,
+      nodeId: "IC_7",
+      author: "bob",
+      byApp: false,
+      appReaction: "THUMBS_UP",
+      createdAt: at(40),
+      body: "/started 14:05",
+    };
+    const overridden = replayTimeline([labeled("incident/sev2", 30), said], names, {
+      formStarted: "20 minutes ago",
+    });
+    expect(overridden.startedAt).toEqual(at(5));
+    expect(
+      replayTimeline([labeled("incident/sev2", 30)], names, { formStarted: "no idea" }).startedAt,
+    ).toBeNull();
   });
 });

@@ -55218,13 +55218,13 @@ function cachedSuspects(trackerBody, key) {
 // src/github/batch.ts
 function batchMutation(name, fields) {
   const inputType = (field) => `${field[0]?.toUpperCase()}${field.slice(1)}Input`;
-  const declarations = fields.map((f, i) => `$i${i}: ${inputType(f.field)}!`).join(", ");
-  const body = fields.map((f, i) => `  m${i}: ${f.field}(input: $i${i}) { ${f.selection ?? "clientMutationId"} }`).join("\n");
+  const declarations = fields.map((f, i) => `$w${i}: ${inputType(f.field)}!`).join(", ");
+  const body = fields.map((f, i) => `  w${i}: ${f.field}(input: $w${i}) { ${f.selection ?? "clientMutationId"} }`).join("\n");
   return {
     query: `mutation ${name}(${declarations}) {
 ${body}
 }`,
-    variables: Object.fromEntries(fields.map((f, i) => [`i${i}`, f.input]))
+    variables: Object.fromEntries(fields.map((f, i) => [`w${i}`, f.input]))
   };
 }
 async function performBatch(github, name, fields) {
@@ -55240,8 +55240,8 @@ async function performBatch(github, name, fields) {
     problems = error63.errors;
   }
   return fields.map((_, i) => {
-    const problem = problems.find((p) => p.path?.[0] === `m${i}`);
-    const value = data?.[`m${i}`] ?? null;
+    const problem = problems.find((p) => p.path?.[0] === `w${i}`);
+    const value = data?.[`w${i}`] ?? null;
     if (problem) return { data: value, error: problem.message, type: problem.type ?? null };
     return value === null ? { data: null, error: "GitHub did not carry out this change", type: null } : { data: value, error: null, type: null };
   });
@@ -55531,6 +55531,11 @@ function toTimelineItem(node2, firebreak) {
   }
 }
 
+// src/github/labels.ts
+function statusOf(error63) {
+  return typeof error63 === "object" && error63 !== null && "status" in error63 && typeof error63.status === "number" ? error63.status : null;
+}
+
 // src/github/postmortem.ts
 var TIMELINE_FRAGMENT2 = timelineFragment("byLogin");
 var POSTMORTEM_READ_QUERY = `
@@ -55804,9 +55809,6 @@ async function ensureLabel(github, repo, label2) {
     });
     return data.node_id;
   }
-}
-function statusOf(error63) {
-  return typeof error63 === "object" && error63 !== null && "status" in error63 && typeof error63.status === "number" ? error63.status : null;
 }
 var MERGED_POSTMORTEM_QUERY = `
 query MergedPostmortem($owner: String!, $repo: String!, $pull: Int!, $incident: Int!, $document: String!,

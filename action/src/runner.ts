@@ -51,6 +51,7 @@ import {
   prepareFollowUps,
 } from "../../src/github/follow-ups.js";
 import { OVERRIDES_DIR } from "../../src/github/incident-context.js";
+import { statusOf } from "../../src/github/labels.js";
 import {
   branchCommits,
   type CommitInfo,
@@ -60,7 +61,6 @@ import {
   openPullRequest,
   readMergedPostmortem,
   readPostmortemIncident,
-  statusOf,
 } from "../../src/github/postmortem.js";
 import {
   type BoardItem,

@@ -24,13 +24,13 @@ export function batchMutation(
   fields: MutationField[],
 ): { query: string; variables: Record<string, unknown> } {
   const inputType = (field: string) => `${field[0]?.toUpperCase()}${field.slice(1)}Input`;
-  const declarations = fields.map((f, i) => `$i${i}: ${inputType(f.field)}!`).join(", ");
+  const declarations = fields.map((f, i) => `$w${i}: ${inputType(f.field)}!`).join(", ");
   const body = fields
-    .map((f, i) => `  m${i}: ${f.field}(input: $i${i}) { ${f.selection ?? "clientMutationId"} }`)
+    .map((f, i) => `  w${i}: ${f.field}(input: $w${i}) { ${f.selection ?? "clientMutationId"} }`)
     .join("\n");
   return {
     query: `mutation ${name}(${declarations}) {\n${body}\n}`,
-    variables: Object.fromEntries(fields.map((f, i) => [`i${i}`, f.input])),
+    variables: Object.fromEntries(fields.map((f, i) => [`w${i}`, f.input])),
   };
 }
 
@@ -55,8 +55,8 @@ export async function performBatch<T = unknown>(
     problems = error.errors;
   }
   return fields.map((_, i) => {
-    const problem = problems.find((p) => p.path?.[0] === `m${i}`);
-    const value = (data?.[`m${i}`] ?? null) as T | null;
+    const problem = problems.find((p) => p.path?.[0] === `w${i}`);
+    const value = (data?.[`w${i}`] ?? null) as T | null;
     if (problem) return { data: value, error: problem.message, type: problem.type ?? null };
     return value === null
       ? { data: null, error: "GitHub did not carry out this change", type: null }

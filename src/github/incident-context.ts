@@ -2,6 +2,7 @@
 // changes that landed in the suspect window, recent deployments, firebreak's labels and any
 // template overrides. Further pages cost one request each and are only fetched when needed.
 import type { Change, Deployment, TimelineItem } from "../core/model.js";
+import { allowNotFound } from "./batch.js";
 import type { GitHubClient, IssueRef } from "./client.js";
 
 export const OVERRIDES_DIR = ".github/firebreak";
@@ -314,7 +315,8 @@ export async function fetchIncidentContext(
   if (req.labelNames.length !== LABEL_ALIASES.length) throw new Error("expected exactly eight label names");
   const window = req.history ?? { since: new Date(0), until: new Date(0), maxCommits: 1 };
   const users = req.users ?? [];
-  const data = await unknownUsersAllowed(
+  // GitHub answers `user(login:)` for a login it does not know with null and NOT_FOUND; the rest is the read.
+  const data = await allowNotFound(
     github.graphql<ContextResponse>(incidentContextQuery(users.length), {
       owner: req.owner,
       repo: req.repo,
@@ -328,6 +330,7 @@ export async function fetchIncidentContext(
       ...Object.fromEntries(LABEL_ALIASES.map((alias, i) => [alias, req.labelNames[i]])),
       ...Object.fromEntries(users.map((login, i) => [`u${i}`, login])),
     }),
+    /^u\d+$/,
   );
   const repository = data.repository;
   if (!repository?.issue)
@@ -575,26 +578,4 @@ function onePerPullRequest(changes: Change[]): Change[] {
     seen.add(change.pullRequest.number);
     return true;
   });
-}
-
-/**
- * GitHub answers `user(login:)` for a login it does not know with null and a NOT_FOUND error, which
- * Octokit throws. That answer is still the read: the planner says "no such user" from the null.
- */
-async function unknownUsersAllowed(read: Promise<ContextResponse>): Promise<ContextResponse> {
-  try {
-    return await read;
-  } catch (error) {
-    const e = error as {
-      name?: string;
-      data?: ContextResponse;
-      errors?: Array<{ type?: string; path?: unknown[] }>;
-    };
-    const onlyUnknownUsers =
-      e.name === "GraphqlResponseError" &&
-      e.data?.repository != null &&
-      (e.errors ?? []).every((err) => err.type === "NOT_FOUND" && /^u\d+$/.test(String(err.path?.[0] ?? "")));
-    if (onlyUnknownUsers && e.data) return e.data;
-    throw error;
-  }
 }

@@ -1,6 +1,7 @@
 // Writes to an issue as ONE GraphQL request: label and assignee changes, comment edits, new
 // comments (posted in the order given) and a reaction. One request whatever the number of
 // changes is what keeps a comment with five commands from costing five times one.
+import { batchMutation, type MutationField, performBatch } from "./batch.js";
 import type { GitHubClient } from "./client.js";
 
 export type Write =
@@ -16,53 +17,28 @@ export interface WriteResult {
   errors: Array<string | null>;
 }
 
-interface Field {
-  type: string;
-  input: string;
-  selection: string;
-  variables: Record<string, unknown>;
-}
+const OPERATION = "FirebreakWrites";
 
-function field(write: Write, i: number): Field {
-  const v = (name: string) => `$w${i}${name}`;
-  const simple = "clientMutationId";
+function field(write: Write, issueId: string): MutationField {
   switch (write.kind) {
     case "addLabels":
+      return { field: "addLabelsToLabelable", input: { labelableId: issueId, labelIds: write.labelIds } };
     case "removeLabels":
       return {
-        type: `${v("labels")}: [ID!]!`,
-        input: `${write.kind === "addLabels" ? "addLabelsToLabelable" : "removeLabelsFromLabelable"}(input: { labelableId: $subject, labelIds: ${v("labels")} })`,
-        selection: simple,
-        variables: { [`w${i}labels`]: write.labelIds },
+        field: "removeLabelsFromLabelable",
+        input: { labelableId: issueId, labelIds: write.labelIds },
       };
     case "addAssignees":
       return {
-        type: `${v("users")}: [ID!]!`,
-        input: `addAssigneesToAssignable(input: { assignableId: $subject, assigneeIds: ${v("users")} })`,
-        selection: simple,
-        variables: { [`w${i}users`]: write.userIds },
+        field: "addAssigneesToAssignable",
+        input: { assignableId: issueId, assigneeIds: write.userIds },
       };
     case "updateComment":
-      return {
-        type: `${v("id")}: ID!, ${v("body")}: String!`,
-        input: `updateIssueComment(input: { id: ${v("id")}, body: ${v("body")} })`,
-        selection: simple,
-        variables: { [`w${i}id`]: write.commentId, [`w${i}body`]: write.body },
-      };
+      return { field: "updateIssueComment", input: { id: write.commentId, body: write.body } };
     case "addComment":
-      return {
-        type: `${v("body")}: String!`,
-        input: `addComment(input: { subjectId: $subject, body: ${v("body")} })`,
-        selection: simple,
-        variables: { [`w${i}body`]: write.body },
-      };
+      return { field: "addComment", input: { subjectId: issueId, body: write.body } };
     case "addReaction":
-      return {
-        type: `${v("on")}: ID!, ${v("content")}: ReactionContent!`,
-        input: `addReaction(input: { subjectId: ${v("on")}, content: ${v("content")} })`,
-        selection: simple,
-        variables: { [`w${i}on`]: write.subjectId, [`w${i}content`]: write.content },
-      };
+      return { field: "addReaction", input: { subjectId: write.subjectId, content: write.content } };
   }
 }
 
@@ -71,15 +47,10 @@ export function writesMutation(
   issueId: string,
   writes: Write[],
 ): { query: string; variables: Record<string, unknown> } {
-  const fields = writes.map(field);
-  // GitHub rejects a document that declares a variable it does not use.
-  const subject = fields.some((f) => f.input.includes("$subject"));
-  const types = [...(subject ? ["$subject: ID!"] : []), ...fields.map((f) => f.type)].join(", ");
-  const body = fields.map((f, i) => `  w${i}: ${f.input} { ${f.selection} }`).join("\n");
-  return {
-    query: `mutation FirebreakWrites(${types}) {\n${body}\n}`,
-    variables: Object.assign(subject ? { subject: issueId } : {}, ...fields.map((f) => f.variables)),
-  };
+  return batchMutation(
+    OPERATION,
+    writes.map((write) => field(write, issueId)),
+  );
 }
 
 /**
@@ -91,33 +62,10 @@ export async function performWrites(
   issueId: string,
   writes: Write[],
 ): Promise<WriteResult> {
-  if (writes.length === 0) return { errors: [] };
-  const { query, variables } = writesMutation(issueId, writes);
-  let data: Record<string, unknown> | null;
-  let problems: Array<{ message: string; path?: Array<string | number> }> = [];
-  try {
-    data = await github.graphql<Record<string, unknown>>(query, variables);
-  } catch (error) {
-    if (!isResponseError(error)) throw error;
-    data = error.data ?? null;
-    problems = error.errors;
-  }
-  const errors = writes.map((_, i) => {
-    const problem = problems.find((p) => p.path?.[0] === `w${i}`);
-    if (problem) return problem.message;
-    return data?.[`w${i}`] == null ? "GitHub did not carry out this change" : null;
-  });
-  return { errors };
-}
-
-function isResponseError(error: unknown): error is {
-  data?: Record<string, unknown>;
-  errors: Array<{ message: string; path?: Array<string | number> }>;
-} {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    (error as { name?: string }).name === "GraphqlResponseError" &&
-    Array.isArray((error as { errors?: unknown }).errors)
+  const results = await performBatch(
+    github,
+    OPERATION,
+    writes.map((write) => field(write, issueId)),
   );
+  return { errors: results.map((result) => result.error) };
 }

@@ -17,6 +17,7 @@ import {
 import { TRACKER_MARKER } from "../core/tracker.js";
 import type { GitHubClient, IssueRef, RepoRef } from "./client.js";
 import { TIMELINE_TYPES, type TimelineNode, timelineFragment, toTimelineItem } from "./incident-context.js";
+import { statusOf } from "./labels.js";
 
 const TIMELINE_FRAGMENT = timelineFragment("byLogin");
 
@@ -491,12 +492,6 @@ export async function ensureLabel(
     });
     return data.node_id;
   }
-}
-
-export function statusOf(error: unknown): number | null {
-  return typeof error === "object" && error !== null && "status" in error && typeof error.status === "number"
-    ? error.status
-    : null;
 }
 
 // ---------------------------------------------------------------------------------------------

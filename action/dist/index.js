@@ -54924,6 +54924,7 @@ function mergedCommentBody(input2) {
 }
 
 // src/core/revert.ts
+var ROLLBACK_USAGE = USAGE.rollback;
 function rollbackIssueOf(branch) {
   const match = /^incident-(\d+)\/revert-[0-9a-f]{7}$/.exec(branch);
   return match ? Number(match[1]) : null;

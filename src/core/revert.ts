@@ -1,8 +1,9 @@
 // The revert engine's decisions that need no I/O: what `/rollback <target>` names, and the names,
 // messages and texts of the revert branch, commit and pull request. Pure.
+import { USAGE } from "./commands.js";
 import { inlineText, quietLogin } from "./markdown.js";
 
-export const ROLLBACK_USAGE = "/rollback <commit sha or #PR> [reason]";
+export const ROLLBACK_USAGE = USAGE.rollback;
 
 /** The label put on every revert pull request; it is also how other incidents' reverts are found. */
 export const ROLLBACK_LABEL = "incident/rollback";

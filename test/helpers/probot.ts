@@ -16,11 +16,13 @@ const { privateKey } = generateKeyPairSync("rsa", {
   publicKeyEncoding: { type: "spki", format: "pem" },
 });
 
-export function testProbot(): Probot {
+/** `baseUrl` as `probot run` sets it for GitHub Enterprise Server (`GHE_HOST`): `https://<host>/api/v3`. */
+export function testProbot(baseUrl?: string): Probot {
   const probot = new Probot({
     appId: APP_ID,
     privateKey,
     logLevel: "fatal",
+    ...(baseUrl ? { baseUrl } : {}),
     // The function form: the object form leaves throttling on and slows tests by seconds.
     Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
       ...options,

@@ -82,12 +82,13 @@ export function isGraphqlResponseError(
 }
 
 /**
- * A query whose only errors are NOT_FOUND on the given aliases (a login GitHub does not know) still
- * answered the rest: its data is the read, with those aliases null.
+ * A query whose only errors are NOT_FOUND on the given aliases (a login GitHub does not know), or
+ * ones `alsoAllowed` accepts, still answered the rest: its data is the read, with those fields null.
  */
 export async function allowNotFound<T extends Record<string, unknown>>(
   read: Promise<T>,
   aliases: RegExp,
+  alsoAllowed: (problem: GraphqlProblem) => boolean = () => false,
 ): Promise<T> {
   try {
     return await read;
@@ -95,7 +96,9 @@ export async function allowNotFound<T extends Record<string, unknown>>(
     if (
       isGraphqlResponseError(error) &&
       error.data &&
-      error.errors.every((e) => e.type === "NOT_FOUND" && aliases.test(String(e.path?.[0] ?? "")))
+      error.errors.every(
+        (e) => (e.type === "NOT_FOUND" && aliases.test(String(e.path?.[0] ?? ""))) || alsoAllowed(e),
+      )
     ) {
       return error.data as T;
     }

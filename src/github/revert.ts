@@ -730,5 +730,8 @@ function describeFailure(what: string, error: unknown): string {
   }
   const message = responseMessage(error);
   const said = message ? `: ${message.split("\n", 1)[0]?.slice(0, 200)}` : "";
-  return status ? `${what} failed: GitHub answered ${status}${said}` : `${what} failed${said}`;
+  // Trying again does not help with a refusal: say what the app lacks.
+  const lacks =
+    status === 403 ? " (the app needs the Contents and Pull requests: read and write permissions)" : "";
+  return status ? `${what} failed: GitHub answered ${status}${said}${lacks}` : `${what} failed${said}`;
 }

@@ -1,25 +1,29 @@
 // issue_comment.created: ChatOps commands on incidents, and `/incident` on any issue.
 import type { Context } from "probot";
-import { loadConfig } from "../config/load.js";
+import { configReader, loadConfig } from "../config/load.js";
 import { parseCommands } from "../core/commands.js";
 import { severitiesIn, statusIn } from "../core/labels.js";
 import { mightBeCommand } from "../core/triage.js";
 import { fetchPermission } from "../github/permissions.js";
+import { installed } from "./delivery.js";
 import { runIncidentOperation } from "./incident-operation.js";
 import { withIssueLock } from "./issue-lock.js";
-import type { HandlerDeps } from "./issues.js";
+import { defaultBranchOf, type HandlerDeps } from "./issues.js";
 
 export function handleComment(deps: HandlerDeps) {
   // Edits and deletions never reach here: only `created` runs commands.
   return async (context: Context<"issue_comment.created">): Promise<void> => {
     const { payload } = context;
-    if (!mightBeCommand(payload) || payload.sender.type === "Bot") return;
+    // `sender` is missing from some deliveries (GitHub documents it as optional).
+    if (!mightBeCommand(payload) || payload.sender?.type === "Bot" || !installed(context)) return;
 
     const { owner, repo } = context.repo();
     const { comment, issue } = payload;
-    const author = comment.user?.login ?? payload.sender.login;
+    const author = comment.user?.login ?? payload.sender?.login;
+    // Nobody to check the role of, or to answer.
+    if (!author) return;
     await withIssueLock(`${owner}/${repo}#${issue.number}`, async () => {
-      const loaded = await loadConfig((file) => context.config(file));
+      const loaded = await loadConfig(configReader(context.octokit, { owner, repo }));
       const names = loaded.config.labels;
       const labels = (issue.labels ?? []).flatMap((label) => (label ? [label.name] : []));
       const commands = parseCommands(comment.body ?? "");
@@ -44,7 +48,7 @@ export function handleComment(deps: HandlerDeps) {
           labels,
           reporter: issue.user?.login ?? null,
         },
-        defaultBranch: payload.repository.default_branch,
+        defaultBranch: defaultBranchOf(payload.repository),
         loaded,
         trigger: {
           kind: "comment",

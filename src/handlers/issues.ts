@@ -1,11 +1,12 @@
 // issues.opened / labeled / unlabeled / closed / reopened: declaring, escalating, resolving.
 import type { Context } from "probot";
-import { loadConfig } from "../config/load.js";
+import { configReader, loadConfig } from "../config/load.js";
 import { formSeverity } from "../core/form.js";
 import { severitiesIn, severityOfLabel, statusIn, statusOfLabel } from "../core/labels.js";
 import type { Trigger } from "../core/plan.js";
 import { mightConcernIncident } from "../core/triage.js";
 import type { AppIdentity } from "../github/app-identity.js";
+import { installed } from "./delivery.js";
 import { runIncidentOperation } from "./incident-operation.js";
 import { withIssueLock } from "./issue-lock.js";
 
@@ -21,13 +22,14 @@ export interface HandlerDeps {
 export function handleIssueEvent(deps: HandlerDeps) {
   return async (context: IssueEvent): Promise<void> => {
     const { payload } = context;
-    if (!mightConcernIncident(payload)) return;
-    if (payload.sender.type === "Bot" && payload.sender.login === (await deps.identity()).botLogin) return;
+    if (!mightConcernIncident(payload) || !installed(context)) return;
+    // `sender` is missing from some deliveries (GitHub documents it as optional).
+    if (payload.sender?.type === "Bot" && payload.sender.login === (await deps.identity()).botLogin) return;
 
     const { owner, repo } = context.repo();
     const issueNumber = payload.issue.number;
     await withIssueLock(`${owner}/${repo}#${issueNumber}`, async () => {
-      const loaded = await loadConfig((file) => context.config(file));
+      const loaded = await loadConfig(configReader(context.octokit, { owner, repo }));
       const names = loaded.config.labels;
       const labels = (payload.issue.labels ?? []).flatMap((label) => (label ? [label.name] : []));
       const changed = "label" in payload && payload.label ? payload.label.name : null;
@@ -60,7 +62,7 @@ export function handleIssueEvent(deps: HandlerDeps) {
           labels,
           reporter: payload.issue.user?.login ?? null,
         },
-        defaultBranch: payload.repository.default_branch,
+        defaultBranch: defaultBranchOf(payload.repository),
         loaded,
         trigger,
         declaring: isIncident && statusIn(labels, names) === null,
@@ -71,4 +73,9 @@ export function handleIssueEvent(deps: HandlerDeps) {
       });
     });
   };
+}
+
+/** GitHub always names the default branch; a hand-made delivery may not: `main` then (the tracker says if it does not exist). */
+export function defaultBranchOf(repository: { default_branch?: string | null }): string {
+  return repository.default_branch || "main";
 }

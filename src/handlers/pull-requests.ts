@@ -1,20 +1,22 @@
 // pull_request.closed: a merged rollback pull request changes what its incident's tracker shows.
 import type { Context } from "probot";
-import { loadConfig } from "../config/load.js";
+import { configReader, loadConfig } from "../config/load.js";
 import { rollbackIssueOf } from "../core/revert.js";
+import { installed } from "./delivery.js";
 import { runIncidentOperation } from "./incident-operation.js";
 import { withIssueLock } from "./issue-lock.js";
-import type { HandlerDeps } from "./issues.js";
+import { defaultBranchOf, type HandlerDeps } from "./issues.js";
 
 export function handlePullRequestClosed(deps: HandlerDeps) {
   return async (context: Context<"pull_request.closed">): Promise<void> => {
     const { pull_request: pr } = context.payload;
-    const issueNumber = rollbackIssueOf(pr.head.ref);
+    const issueNumber = rollbackIssueOf(pr.head?.ref ?? "");
     // Only a merged rollback of this repository concerns an incident; anything else costs nothing.
     if (
       !pr.merged ||
       issueNumber === null ||
-      pr.head.repo?.full_name !== context.payload.repository.full_name
+      pr.head.repo?.full_name !== context.payload.repository.full_name ||
+      !installed(context)
     )
       return;
 
@@ -24,8 +26,8 @@ export function handlePullRequestClosed(deps: HandlerDeps) {
         github: context.octokit,
         // The read fills in the issue: this webhook is about the pull request.
         issue: { owner, repo, issueNumber, title: "", body: "", labels: [], reporter: null },
-        defaultBranch: context.payload.repository.default_branch,
-        loaded: await loadConfig((file) => context.config(file)),
+        defaultBranch: defaultBranchOf(context.payload.repository),
+        loaded: await loadConfig(configReader(context.octokit, { owner, repo })),
         trigger: { kind: "refresh" },
         declaring: false,
         severityHint: null,

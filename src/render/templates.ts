@@ -5,9 +5,14 @@ import Handlebars from "handlebars";
 import checklistPostIncident from "../../templates/checklist-post-incident.md.hbs";
 import checklistRespond from "../../templates/checklist-respond.md.hbs";
 import checklistVerify from "../../templates/checklist-verify.md.hbs";
+import customerEmail from "../../templates/customer-email.md.hbs";
 import escalation from "../../templates/escalation.md.hbs";
+import failure from "../../templates/failure.md.hbs";
 import followUp from "../../templates/follow-up.md.hbs";
+import incidentIndex from "../../templates/incident-index.md.hbs";
+import notice from "../../templates/notice.md.hbs";
 import postmortem from "../../templates/postmortem.md.hbs";
+import reminder from "../../templates/reminder.md.hbs";
 import reply from "../../templates/reply.md.hbs";
 import tracker from "../../templates/tracker.md.hbs";
 import { OVERRIDES_DIR } from "../github/incident-context.js";
@@ -19,8 +24,13 @@ export const BUILTIN_TEMPLATES = {
   "checklist-post-incident": checklistPostIncident,
   escalation,
   reply,
+  failure,
+  notice,
+  "customer-email": customerEmail,
   postmortem,
   "follow-up": followUp,
+  reminder,
+  "incident-index": incidentIndex,
 } as const;
 
 export type TemplateName = keyof typeof BUILTIN_TEMPLATES;
@@ -65,7 +75,14 @@ export function createRenderer(overrides: Record<string, string> = {}): Renderer
       const override = compiled.get(name);
       if (override) {
         try {
-          return markerFirst(name, override(view), view);
+          const body = markerFirst(name, override(view), view);
+          // A comment of nothing but the hidden marker (a blank file, a block over a missing list)
+          // would hide the incident from the people reading it.
+          if (!isBlank(body, view)) return body;
+          compiled.delete(name);
+          warnings.push(
+            `\`${OVERRIDES_DIR}/${name}.md.hbs\`: renders nothing; the built-in ${name} template was used instead`,
+          );
         } catch (error) {
           compiled.delete(name);
           warnings.push(overrideWarning(name, error));
@@ -86,6 +103,9 @@ const COMMENTS_FOUND_BY_MARKER = new Set<TemplateName>([
   "checklist-post-incident",
   "escalation",
   "reply",
+  "reminder",
+  // Not a comment: a `/notice` is found by its marker in the status file.
+  "notice",
 ]);
 
 /**
@@ -97,6 +117,11 @@ function markerFirst(name: TemplateName, body: string, view: object): string {
   if (!COMMENTS_FOUND_BY_MARKER.has(name) || typeof marker !== "string" || body.startsWith(marker))
     return body;
   return `${marker}\n${body.split(marker).join("")}`;
+}
+
+function isBlank(body: string, view: object): boolean {
+  const marker = (view as { marker?: unknown }).marker;
+  return (typeof marker === "string" ? body.split(marker).join("") : body).trim() === "";
 }
 
 function overrideWarning(name: string, error: unknown): string {

@@ -56,6 +56,8 @@ export type TimelineItem =
       author: string | null;
       /** Written by firebreak itself (the viewer of the installation token). */
       byApp: boolean;
+      /** Written by another bot: firebreak never answers those. */
+      byBot?: boolean;
       /** firebreak's reaction to it: how it answered the commands in it. */
       appReaction: "THUMBS_UP" | "CONFUSED" | null;
       createdAt: Date;
@@ -76,6 +78,8 @@ export type TimelineItem =
         /** A pull request's branch, and when it was merged (null: not merged, or an issue). */
         branch: string | null;
         mergedAt: Date | null;
+        /** An open pull request (its merge is still to come). */
+        open?: boolean;
       };
     }
   | { type: "renamed"; from: string; to: string; actor: string | null; createdAt: Date };

@@ -1,6 +1,8 @@
 // Deciding what to write so that an issue matches the incident it is, after any trigger: a label
 // changed by hand, an issue opened from the form, closed or reopened, or a comment of commands.
 // Pure: the handler reads GitHub, calls planIncident, and performs the plan.
+
+import { advanceCheckpoint, type ReplayCheckpoint } from "./checkpoint.js";
 import { type Command, type CommandName, type ParsedLine, parseCommands, USAGE } from "./commands.js";
 import { parseDuration } from "./duration.js";
 import {
@@ -12,6 +14,7 @@ import {
   statusOfLabel,
 } from "./labels.js";
 import type { SeverityKey, Status, TimelineItem } from "./model.js";
+import { NOTICE_REPLY, type NoticeState } from "./notice.js";
 import {
   allows,
   GATED_COMMANDS,
@@ -67,7 +70,10 @@ export interface PlanInput {
   trigger: Trigger;
   /** The issue's labels now, as read from GitHub. */
   labels: string[];
+  /** The records: all of them, or those since the checkpoint (and firebreak's own comments). */
   timeline: TimelineItem[];
+  /** The replay up to a moment, as the tracker carried it; null when `timeline` is the whole record. */
+  checkpoint?: ReplayCheckpoint | null;
   names: LabelNames;
   permissions: Permissions;
   /** Who to assign when an incident is first declared. */
@@ -82,6 +88,8 @@ export interface PlanInput {
   refused?: Refused | null;
   /** How the `/rollback`s a first plan asked for went, by command line: plan again with them. */
   rollbacks?: ReadonlyMap<number, { ok: boolean; message: string }>;
+  /** How adding the `/notice`s of a first plan to the status file went, by command line: plan again with them. */
+  noticeFiles?: ReadonlyMap<number, { ok: boolean; message: string }>;
   /** The tracker's top suspects, one line each, for a `/rollback` that names no change. */
   suspects?: string[];
   /** The incident form's "When it started" answer, if the issue came from the form. */
@@ -96,6 +104,13 @@ export interface Outcome {
   ok: boolean;
   /** Markdown; null when the tracker already says it all. */
   message: string | null;
+}
+
+/** A `/notice` of the comment: the reply shows it; the handler may also add it to the status file. */
+export interface PendingNotice {
+  line: number;
+  state: NoticeState;
+  text: string;
 }
 
 /** A `/rollback` the handler must carry out (I/O), then settle with a second plan. */
@@ -129,10 +144,14 @@ export interface IncidentPlan {
   reaction: "THUMBS_UP" | "CONFUSED" | null;
   /** `/rollback`s to carry out before this plan can be written (none once settled). */
   rollbacks: PendingRollback[];
+  /** The comment's `/notice`s that passed (their answers say whether the status file took them). */
+  statusNotices: PendingNotice[];
   declaredAt: Date;
   /** The history as it will stand once the plan's writes are made. */
   history: IncidentHistory;
   notices: string[];
+  /** The replay checkpoint the tracker is to carry from now on. */
+  checkpoint: ReplayCheckpoint | null;
 }
 
 /** Null when there is nothing to write: not an incident (and never was), or a comment already answered. */
@@ -185,17 +204,28 @@ export function planIncident(input: PlanInput): IncidentPlan | null {
     formStarted: input.formStarted ?? null,
     ...(commands ? { pending: { commentId: commands.commentId, lines: commands.applied } } : {}),
   };
+  const from = input.checkpoint?.state ?? null;
+  const checkpoint = advanceCheckpoint(
+    input.timeline,
+    names,
+    { appLogin: input.appLogin, reporter: input.reporter },
+    input.checkpoint ?? null,
+  );
+  // firebreak's markers: on its comments read, and those the checkpoint remembers from before it.
+  const hasMarker = (marker: string) =>
+    own.some((comment) => comment.body.startsWith(marker)) ||
+    (input.checkpoint?.markers.some((known) => known.startsWith(marker)) ?? false);
 
   if (!severity) {
     // Not an incident. One that was (it has a tracker) is marked as no longer one; the answer to a
     // comment still goes out.
     if (!tracker && !commands) return null;
-    const history = replayTimeline(input.timeline, names, replayOptions);
+    const history = replayTimeline(input.timeline, names, replayOptions, from);
     if (!tracker) {
       return commands ? answerOnly(input, commands, history) : null;
     }
     return {
-      severity: lastKnownSeverity(input.timeline, names) ?? "sev4",
+      severity: lastKnownSeverity(input.timeline, names) ?? history.dropped?.from ?? "sev4",
       status: status ?? "investigating",
       noLongerIncident: true,
       addLabels: [],
@@ -207,9 +237,11 @@ export function planIncident(input: PlanInput): IncidentPlan | null {
       reply: commands ? reply(commands) : null,
       reaction: commands ? reaction(commands) : null,
       rollbacks: [],
+      statusNotices: [],
       declaredAt: history.declaredAt ?? input.now,
       history,
       notices: [],
+      checkpoint,
     };
   }
 
@@ -246,7 +278,7 @@ export function planIncident(input: PlanInput): IncidentPlan | null {
     removeLabels.length = 0;
     planned.length = 0;
   }
-  const history = replayTimeline([...input.timeline, ...planned], names, replayOptions);
+  const history = replayTimeline([...input.timeline, ...planned], names, replayOptions, from);
 
   const severityAsked =
     (trigger.kind === "labeled" && severityOfLabel(trigger.label, names) !== null) ||
@@ -255,11 +287,10 @@ export function planIncident(input: PlanInput): IncidentPlan | null {
   let escalation: IncidentPlan["escalation"] = null;
   if (severityAsked && lastChange && lastChange.to === severity && lastChange.to < lastChange.from) {
     const marker = escalationMarker(`${severity}:${lastChange.at.toISOString()}`);
-    if (!own.some((comment) => comment.body.startsWith(marker))) escalation = { severity, marker };
+    if (!hasMarker(marker)) escalation = { severity, marker };
   }
 
-  const posted = (phase: ChecklistPhase) =>
-    own.some((comment) => comment.body.startsWith(CHECKLIST_MARKERS[phase]));
+  const posted = (phase: ChecklistPhase) => hasMarker(CHECKLIST_MARKERS[phase]);
   const checklists: ChecklistPhase[] = [];
   if (!posted("respond")) checklists.push("respond");
   if (status === "monitoring" && !posted("verify")) checklists.push("verify");
@@ -284,9 +315,11 @@ export function planIncident(input: PlanInput): IncidentPlan | null {
     reply: commands ? reply(commands) : null,
     reaction: commands ? reaction(commands) : null,
     rollbacks: commands?.rollbacks ?? [],
+    statusNotices: commands?.statusNotices ?? [],
     declaredAt: history.declaredAt ?? input.now,
     history,
     notices: history.correction ? [correctionNotice(history.correction, names)] : [],
+    checkpoint,
   };
 }
 
@@ -305,6 +338,7 @@ interface CommandPlan {
   help: boolean;
   update: string | null;
   rollbacks: PendingRollback[];
+  statusNotices: PendingNotice[];
 }
 
 function planCommands(
@@ -326,6 +360,7 @@ function planCommands(
     help: false,
     update: null,
     rollbacks: [],
+    statusNotices: [],
   };
   for (const parsed of lines) {
     const outcome = applyCommand(input, trigger, parsed, plan);
@@ -432,6 +467,9 @@ function applyIncidentCommand(
     case "update":
       plan.update = command.text;
       return { ok: true, message: "status update posted below" };
+    case "notice":
+      plan.statusNotices.push({ line, state: command.state, text: command.text });
+      return input.noticeFiles?.get(line) ?? { ok: true, message: NOTICE_REPLY };
     case "rollback": {
       const settled = input.rollbacks?.get(line);
       if (settled) return settled;
@@ -501,9 +539,11 @@ function answerOnly(input: PlanInput, commands: CommandPlan, history: IncidentHi
     reply: reply(commands),
     reaction: reaction(commands),
     rollbacks: [],
+    statusNotices: [],
     declaredAt: input.now,
     history,
     notices: [],
+    checkpoint: null,
   };
 }
 

@@ -21,6 +21,7 @@ export type TimelineKind =
   | "renamed"
   | "role"
   | "update"
+  | "notice"
   | "note"
   | "started"
   | "impact"
@@ -85,6 +86,8 @@ export interface IncidentHistory {
   mitigatedAt: Date | null;
   resolvedAt: Date | null;
   closedAt: Date | null;
+  /** Older records a checkpoint folded away, by list: they happened, but are no longer listed. */
+  omitted: { entries: number; actionItems: number; updates: number; severityChanges: number };
 }
 
 export interface ReplayOptions {
@@ -135,16 +138,19 @@ function readReplies(items: readonly TimelineItem[]): Map<number, Set<number>> {
   return replies;
 }
 
-/** Replays the records into what happened to the incident. */
-export function replayTimeline(
-  items: readonly TimelineItem[],
-  names: LabelNames,
-  options: ReplayOptions = {},
-): IncidentHistory {
-  const ordered = [...items].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-  const replies = readReplies(ordered);
-  const labels = new Set<string>();
-  const h: IncidentHistory = {
+/** The replay's working state: the history so far and what it carries from one record to the next. */
+export interface ReplayState {
+  h: IncidentHistory;
+  /** The labels the issue has, as the records so far leave them. */
+  labels: Set<string>;
+  /** A label firebreak changes because someone asked (a command) is credited to them, with their note. */
+  credit: Map<string, { actor: string | null; note: string }>;
+  /** A severity a command set: firebreak adds the new label, then removes the old one, as one change. */
+  swappedTo: SeverityKey | null;
+}
+
+export function emptyHistory(): IncidentHistory {
+  return {
     declaredAt: null,
     dropped: null,
     severity: null,
@@ -164,16 +170,102 @@ export function replayTimeline(
     mitigatedAt: null,
     resolvedAt: null,
     closedAt: null,
+    omitted: { entries: 0, actionItems: 0, updates: 0, severityChanges: 0 },
   };
+}
+
+/**
+ * Replays the records into what happened to the incident. `from` is the state a checkpoint
+ * carried up to some moment; `items` are then only the records from that moment on.
+ */
+export function replayTimeline(
+  items: readonly TimelineItem[],
+  names: LabelNames,
+  options: ReplayOptions = {},
+  from: ReplayState | null = null,
+): IncidentHistory {
+  const state = replayInto(from ? copyState(from) : freshState(), items, names, options);
+  return finish(state.h, options);
+}
+
+/**
+ * The state after the records before `cutoff`, ready to carry on from: what a checkpoint keeps.
+ * Firebreak's replies anywhere in `items` still say which lines of an earlier comment it applied.
+ */
+export function replayUntil(
+  items: readonly TimelineItem[],
+  names: LabelNames,
+  options: Omit<ReplayOptions, "pending">,
+  cutoff: Date,
+  from: ReplayState | null = null,
+): ReplayState {
+  const before = items.filter((item) => item.createdAt.getTime() < cutoff.getTime());
+  return replayInto(from ? copyState(from) : freshState(), before, names, options, readReplies(items));
+}
+
+function freshState(): ReplayState {
+  return { h: emptyHistory(), labels: new Set(), credit: new Map(), swappedTo: null };
+}
+
+function copyState(state: ReplayState): ReplayState {
+  const h = state.h;
+  const entries = [...h.entries];
+  return {
+    h: {
+      ...h,
+      entries,
+      // The dropped entry is one of the entries: the copy must point at the copy's.
+      dropped: h.dropped
+        ? { ...h.dropped, entry: entries[h.entries.indexOf(h.dropped.entry)] ?? h.dropped.entry }
+        : null,
+      severityChanges: [...h.severityChanges],
+      correction: h.correction ? { ...h.correction, removed: [...h.correction.removed] } : null,
+      roles: { ...h.roles },
+      updates: [...h.updates],
+      actionItems: [...h.actionItems],
+      rollbacks: h.rollbacks.map((r) => ({ ...r })),
+      omitted: { ...h.omitted },
+    },
+    labels: new Set(state.labels),
+    credit: new Map(state.credit),
+    swappedTo: state.swappedTo,
+  };
+}
+
+/** What the records leave once read to the end: the form's start time, and entries in time order. */
+function finish(state: IncidentHistory, options: ReplayOptions): IncidentHistory {
+  const h = { ...state, entries: [...state.entries] };
+  if (!h.startedAt && options.formStarted && h.declaredAt) {
+    const startedAt = parseStartedAt(options.formStarted, h.declaredAt, parseDuration);
+    if (startedAt) {
+      h.startedAt = startedAt;
+      h.entries.push({
+        at: h.declaredAt,
+        kind: "started",
+        text: `Started at ${formatUtc(startedAt)}, says the incident form`,
+        actor: null,
+      });
+    }
+  }
+  // A merge is recorded when it happened, which may be after later records.
+  h.entries.sort((a, b) => a.at.getTime() - b.at.getTime());
+  return h;
+}
+
+function replayInto(
+  state: ReplayState,
+  items: readonly TimelineItem[],
+  names: LabelNames,
+  options: ReplayOptions,
+  replies: ReadonlyMap<number, ReadonlySet<number>> = readReplies(items),
+): ReplayState {
+  const ordered = [...items].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  const { h, labels, credit } = state;
   const add = (at: Date, kind: TimelineKind, text: string, actor: string | null = null) =>
     h.entries.push({ at, kind, text, actor });
   const acknowledge = (at: Date) => {
     h.acknowledgedAt ??= at;
   };
-  // A label firebreak changes because someone asked (a command) is credited to them, with their note.
-  const credit = new Map<string, { actor: string | null; note: string }>();
-  // A severity a command set: firebreak adds the new label, then removes the old one, as one change.
-  let swappedTo: SeverityKey | null = null;
 
   for (const item of ordered) {
     const actor = "actor" in item ? item.actor : null;
@@ -191,11 +283,11 @@ export function replayTimeline(
         const note = asked?.note ? `: ${inlineText(asked.note, 300)}` : "";
         const fromForm = bySelf && !asked;
         const labelSeverity = severityOfLabel(item.label, names);
-        if (labelSeverity && !bySelf) swappedTo = null;
-        if (labelSeverity && asked) swappedTo = labelSeverity;
+        if (labelSeverity && !bySelf) state.swappedTo = null;
+        if (labelSeverity && asked) state.swappedTo = labelSeverity;
         const forced = labelSeverity && asked ? labelSeverity : null;
         const partOfSwap =
-          bySelf && item.type === "unlabeled" && labelSeverity !== null && swappedTo !== null;
+          bySelf && item.type === "unlabeled" && labelSeverity !== null && state.swappedTo !== null;
         if (!partOfSwap) {
           replaySeverity(h, names, labels, item, {
             bySelf,
@@ -267,16 +359,7 @@ export function replayTimeline(
       }
     }
   }
-  if (!h.startedAt && options.formStarted && h.declaredAt) {
-    const startedAt = parseStartedAt(options.formStarted, h.declaredAt, parseDuration);
-    if (startedAt) {
-      h.startedAt = startedAt;
-      add(h.declaredAt, "started", `Started at ${formatUtc(startedAt)}, says the incident form`);
-    }
-  }
-  // A merge is recorded when it happened, which may be after later records.
-  h.entries.sort((a, b) => a.at.getTime() - b.at.getTime());
-  return h;
+  return state;
 }
 
 function replaySeverity(
@@ -313,7 +396,9 @@ function replaySeverity(
     ) {
       // The old severity label taken off, the new one put on moments later: one change of severity.
       const { from, entry } = h.dropped;
-      h.entries.splice(h.entries.indexOf(entry), 1);
+      // A checkpoint may have folded the entry away already.
+      const index = h.entries.indexOf(entry);
+      if (index !== -1) h.entries.splice(index, 1);
       h.dropped = null;
       if (now !== from) {
         h.severityChanges.push({ at: item.createdAt, from, to: now });
@@ -395,6 +480,10 @@ function replayCommand(
       break;
     case "note":
       ctx.add(at, "note", `Note${by}: ${inlineText(command.text, 300)}`, who);
+      break;
+    case "notice":
+      // Customers were told something: the record keeps when and what, not how it was worded.
+      ctx.add(at, "notice", `Customer notice **${command.state}**${by}`, who);
       break;
     case "impact":
       h.impact = command.text;

@@ -65,6 +65,10 @@ export interface TrackerInput {
   warnings: string[];
   /** Lines shown at the top: what firebreak corrected and why. */
   notices: string[];
+  /** Once resolved: the resolution notice and customer email drafts, rendered (see core/notice.ts). */
+  resolution?: { notice: string; email: string } | null;
+  /** The replay checkpoint, encoded (core/checkpoint.ts): kept at the very end, outside any template. */
+  checkpoint?: string | null;
 }
 
 /** How many timeline entries the tracker shows before folding older ones into a count. */
@@ -91,6 +95,8 @@ export interface TrackerView {
   actionItems: { items: Array<{ text: string; owner: string | null; due: string | null }>; more: number };
   timeline: { entries: Array<{ at: string; text: string }>; earlier: number };
   suspects: SuspectsView;
+  /** The customer communication drafts, offered once the incident is resolved. */
+  resolution: { notice: string; email: string } | null;
   /** Hidden line carrying the suspects view for the next re-render. */
   suspectsCache: string;
 }
@@ -156,13 +162,14 @@ export function buildTrackerView(
         owner: item.owner ? quietLogin(item.owner) : null,
         due: item.due,
       })),
-      more: Math.max(0, history.actionItems.length - MAX_ACTION_ITEMS),
+      more: Math.max(0, history.actionItems.length - MAX_ACTION_ITEMS) + history.omitted.actionItems,
     },
     timeline: {
       entries: shown.map((entry) => ({ at: formatUtc(entry.at), text: entry.text })),
-      earlier: entries.length - shown.length,
+      earlier: entries.length - shown.length + history.omitted.entries,
     },
     suspects: input.suspects,
+    resolution: input.resolution && !input.noLongerIncident ? input.resolution : null,
     suspectsCache: encodeSuspects(input.suspects),
   };
 }
@@ -262,14 +269,16 @@ export function renderTrackerWithinLimit(
   render: (view: TrackerView) => string,
   limit = GITHUB_BODY_LIMIT,
 ): string {
+  const trailer = input.checkpoint ? `\n\n${input.checkpoint}` : "";
+  const room = limit - trailer.length;
   let entries = TRACKER_TIMELINE_ENTRIES;
   let body = render(buildTrackerView(input, { entries }));
-  while (body.length > limit && entries > 0) {
+  while (body.length > room && entries > 0) {
     entries = Math.floor(entries / 2);
     body = render(buildTrackerView(input, { entries }));
   }
-  if (body.length <= limit) return body;
+  if (body.length <= room) return body + trailer;
   // Only an override template can get here: cut visibly rather than fail to post.
   const note = "\n\n… (cut to fit GitHub's comment size limit)";
-  return body.slice(0, limit - note.length) + note;
+  return body.slice(0, room - note.length) + note + trailer;
 }

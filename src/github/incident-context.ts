@@ -1,7 +1,9 @@
 // One GraphQL request reads everything an incident operation needs: the issue's timeline, the
 // changes that landed in the suspect window, recent deployments, firebreak's labels and any
 // template overrides. Further pages cost one request each and are only fetched when needed.
+import { decodeCheckpoint, type ReplayCheckpoint } from "../core/checkpoint.js";
 import type { Change, Deployment, TimelineItem } from "../core/model.js";
+import { TRACKER_MARKER } from "../core/tracker.js";
 import { allowNotFound } from "./batch.js";
 import type { GitHubClient, IssueRef } from "./client.js";
 
@@ -25,16 +27,24 @@ export const TIMELINE_TYPES = [
  */
 export type Firebreak = { viewer: true } | { login: string | null };
 
-/** The timeline's records as firebreak reads them; `byLogin` also asks who reacted to each comment. */
+/** A page of the timeline's records as firebreak reads them; `byLogin` also asks who reacted to each comment. */
 export function timelineFragment(recognise: "viewer" | "byLogin"): string {
+  return `
+fragment TimelinePage on IssueTimelineItemsConnection {
+  pageInfo { hasNextPage endCursor }
+  nodes { ...TimelineNode }
+}
+${timelineNodeFragment(recognise)}`;
+}
+
+/** One timeline record as firebreak reads it. */
+function timelineNodeFragment(recognise: "viewer" | "byLogin"): string {
   const reacted =
     recognise === "viewer"
       ? "viewerHasReacted"
       : "reactors(first: 10) { nodes { __typename ... on Bot { login } ... on User { login } } }";
   return `
-fragment TimelinePage on IssueTimelineItemsConnection {
-  pageInfo { hasNextPage endCursor }
-  nodes {
+fragment TimelineNode on IssueTimelineItems {
     __typename
     ... on IssueComment {
       id databaseId url author { __typename login } viewerDidAuthor createdAt body
@@ -55,7 +65,6 @@ fragment TimelinePage on IssueTimelineItemsConnection {
       }
     }
     ... on RenamedTitleEvent { createdAt actor { __typename login } previousTitle currentTitle }
-  }
 }`;
 }
 
@@ -123,6 +132,20 @@ query MoreTimeline($owner: String!, $repo: String!, $issue: Int!, $after: String
   }
 }
 ${TIMELINE_FRAGMENT}`;
+
+/** The newest records, page by page backwards: what came after a checkpoint. */
+export const LATEST_TIMELINE_QUERY = `
+query LatestTimeline($owner: String!, $repo: String!, $issue: Int!, $before: String) {
+  repository(owner: $owner, name: $repo) {
+    issue(number: $issue) {
+      timelineItems(last: 100, before: $before, itemTypes: [${TIMELINE_TYPES}]) {
+        pageInfo { hasPreviousPage startCursor }
+        nodes { ...TimelineNode }
+      }
+    }
+  }
+}
+${timelineNodeFragment("viewer")}`;
 
 export const HISTORY_QUERY = `
 query History($owner: String!, $repo: String!, $branch: String!, $since: GitTimestamp!,
@@ -276,6 +299,10 @@ export interface IncidentContextRequest extends IssueRef {
   history: Omit<HistoryRequest, "branch"> | null;
   /** The names of firebreak's eight labels, to learn which the repository lacks. */
   labelNames: string[];
+  /** The key a tracker's replay checkpoint must carry to be used (see core/checkpoint.ts); none: read it all. */
+  checkpointKey?: string;
+  /** The comment being answered: it must be among the records read. */
+  commentId?: number;
 }
 
 export interface ChangesRead {
@@ -299,7 +326,15 @@ export interface IncidentContext {
   labelIds: Record<string, string>;
   /** Node ids of the requested users, by lower-cased login; null for a login GitHub does not know. */
   users: Record<string, { id: string; login: string } | null>;
+  /**
+   * The records: all of them, or, with a checkpoint, those from `checkpoint.until` on (and
+   * firebreak's own comments from the first page, such as the tracker).
+   */
   timeline: TimelineItem[];
+  /** The replay up to a moment, as the tracker carried it; null when the whole timeline was read. */
+  checkpoint: ReplayCheckpoint | null;
+  /** The timeline is longer than one page: worth a checkpoint. */
+  long: boolean;
   /** Null when the request asked for no history. */
   history: ChangesRead | null;
   deployments: Deployment[];
@@ -331,20 +366,17 @@ export async function fetchIncidentContext(
       ...Object.fromEntries(users.map((login, i) => [`u${i}`, login])),
     }),
     /^u\d+$/,
+    // Deployments need a permission of their own, which an installation may not have granted yet:
+    // then the incident goes on without them.
+    (problem) => problem.type === "FORBIDDEN" && problem.path?.join(".") === "repository.deployments",
   );
   const repository = data.repository;
   if (!repository?.issue)
     throw new Error(`issue #${req.issueNumber} was not found in ${req.owner}/${req.repo}`);
 
   // The timeline and the history continue independently, so their further pages are read side by side.
-  const [timelineNodes, history] = await Promise.all([
-    readAll(repository.issue.timelineItems, Number.POSITIVE_INFINITY, async (after) => {
-      const more = await github.graphql<{ repository: { issue: { timelineItems: TimelineConnection } } }>(
-        MORE_TIMELINE_QUERY,
-        { owner: req.owner, repo: req.repo, issue: req.issueNumber, after },
-      );
-      return more.repository.issue.timelineItems;
-    }),
+  const [timeline, history] = await Promise.all([
+    readTimeline(github, req, repository.issue.timelineItems),
     !req.history
       ? Promise.resolve(null)
       : repository.ref
@@ -377,11 +409,11 @@ export async function fetchIncidentContext(
         (data[`u${i}`] as { id: string; login: string } | null) ?? null,
       ]),
     ),
-    timeline: timelineNodes
-      .map((node) => toTimelineItem(node, { viewer: true }))
-      .filter((item): item is TimelineItem => item !== null),
+    timeline: timeline.items,
+    checkpoint: timeline.checkpoint,
+    long: repository.issue.timelineItems.pageInfo.hasNextPage,
     history,
-    deployments: repository.deployments.nodes.map((d) => ({
+    deployments: (repository.deployments?.nodes ?? []).map((d) => ({
       environment: d.environment ?? "unknown",
       sha: d.commitOid,
       createdAt: new Date(d.createdAt),
@@ -399,6 +431,68 @@ export async function fetchIncidentContext(
       ),
     ),
   };
+}
+
+const toItems = (nodes: TimelineNode[]): TimelineItem[] =>
+  nodes.map((node) => toTimelineItem(node, { viewer: true })).filter((item) => item !== null);
+
+/**
+ * The incident's records. A long timeline whose tracker carries a checkpoint is read from its end
+ * back to the checkpoint (usually one request) instead of from its start (one per 100 records).
+ */
+async function readTimeline(
+  github: GitHubClient,
+  req: IncidentContextRequest,
+  first: TimelineConnection,
+): Promise<{ items: TimelineItem[]; checkpoint: ReplayCheckpoint | null }> {
+  const vars = { owner: req.owner, repo: req.repo, issue: req.issueNumber };
+  const readForward = async () => ({
+    items: toItems(
+      await readAll(first, Number.POSITIVE_INFINITY, async (after) => {
+        const more = await github.graphql<{ repository: { issue: { timelineItems: TimelineConnection } } }>(
+          MORE_TIMELINE_QUERY,
+          { ...vars, after },
+        );
+        return more.repository.issue.timelineItems;
+      }),
+    ),
+    checkpoint: null,
+  });
+  const head = toItems(first.nodes);
+  if (!first.pageInfo.hasNextPage || !req.checkpointKey) return readForward();
+  const tracker = head.find(
+    (item) => item.type === "comment" && item.byApp && item.body.startsWith(TRACKER_MARKER),
+  );
+  const checkpoint = tracker?.type === "comment" ? decodeCheckpoint(tracker.body, req.checkpointKey) : null;
+  if (!checkpoint) return readForward();
+
+  const until = checkpoint.until.getTime();
+  const latest: TimelineNode[] = [];
+  let before: string | null = null;
+  for (;;) {
+    const page: { repository: { issue: { timelineItems: BackwardPage } } } = await github.graphql(
+      LATEST_TIMELINE_QUERY,
+      { ...vars, before },
+    );
+    const { nodes, pageInfo } = page.repository.issue.timelineItems;
+    latest.unshift(...nodes);
+    const oldest = nodes[0] ? Date.parse(nodes[0].createdAt) : Number.NEGATIVE_INFINITY;
+    if (!pageInfo.hasPreviousPage || !pageInfo.startCursor || oldest < until) break;
+    before = pageInfo.startCursor;
+  }
+  const since = toItems(latest).filter((item) => item.createdAt.getTime() >= until);
+  // A comment from before the checkpoint (a webhook redelivered long after) needs the whole record.
+  if (req.commentId !== undefined && !since.some((i) => i.type === "comment" && i.id === req.commentId))
+    return readForward();
+  const ownEarlier = head.filter(
+    (item) => item.type === "comment" && item.byApp && item.createdAt.getTime() < until,
+  );
+  return { items: [...ownEarlier, ...since], checkpoint };
+}
+
+interface BackwardPage {
+  pageInfo: { hasPreviousPage: boolean; startCursor: string | null };
+  nodes: TimelineNode[];
 }
 
 /** The changes in a window, when the incident context was read without them. */
@@ -489,6 +583,7 @@ export function toTimelineItem(node: TimelineNode, firebreak: Firebreak): Timeli
         appReaction: reacted("THUMBS_UP") ? "THUMBS_UP" : reacted("CONFUSED") ? "CONFUSED" : null,
         author: node.author?.login ?? null,
         byApp: "viewer" in firebreak ? node.viewerDidAuthor : isFirebreak(node.author),
+        byBot: node.author?.__typename === "Bot",
         createdAt,
         body: node.body,
       };
@@ -528,6 +623,7 @@ export function toTimelineItem(node: TimelineNode, firebreak: Firebreak): Timeli
           url: source.url,
           branch: source.headRefName ?? null,
           mergedAt: source.mergedAt ? new Date(source.mergedAt) : null,
+          open: source.pullState === "OPEN",
         },
       };
     }

@@ -3,10 +3,11 @@
 // notices, checklists, the reply and the reaction).
 import type { LoadedConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
+import { checkpointKey, encodeCheckpoint } from "../core/checkpoint.js";
 import { formatDuration, parseDuration } from "../core/duration.js";
 import { formStartedText } from "../core/form.js";
 import { labelSpecs, severityTag } from "../core/labels.js";
-import { inlineText } from "../core/markdown.js";
+import { inlineText, sliceText } from "../core/markdown.js";
 import type { SeverityKey } from "../core/model.js";
 import type { PermissionLevel } from "../core/permissions.js";
 import {
@@ -42,6 +43,7 @@ import {
 import { createLabels, restoreLabels } from "../github/labels.js";
 import { performWrites, type Write } from "../github/mutations.js";
 import { createRenderer, type Renderer } from "../render/templates.js";
+import { addNoticesToFile, renderNotices, renderResolution } from "./notices.js";
 import { carryOutRollbacks, type RollbackResults } from "./rollback.js";
 
 export interface IncidentIssue extends IssueRef {
@@ -91,6 +93,8 @@ export async function runIncidentOperation(req: OperationRequest): Promise<Incid
       users: [...new Set([...req.users, ...assignOnDeclare])],
       history: req.declaring ? firstHistoryRead(req) : null,
       labelNames: [...Object.values(names.severity), ...Object.values(names.status)],
+      checkpointKey: checkpointKey(names, req.appLogin),
+      ...(req.trigger.kind === "comment" ? { commentId: req.trigger.id } : {}),
     }),
     req.permission ?? Promise.resolve(null),
   ]);
@@ -105,12 +109,15 @@ export async function runIncidentOperation(req: OperationRequest): Promise<Incid
   const op: OperationRequest = { ...req, trigger, issue: current };
 
   let rollbacks: RollbackResults | null = null;
+  let noticeFiles: Map<number, { ok: boolean; message: string }> | undefined;
   const plan = (refused: Refused | null) =>
     planIncident({
       trigger,
       labels: context.labels,
       timeline: [...context.timeline, ...(rollbacks?.references ?? [])],
+      checkpoint: context.checkpoint,
       rollbacks: rollbacks?.outcomes,
+      noticeFiles,
       suspects: trackerSuspects(context),
       formStarted: formStartedText(current.body),
       names,
@@ -129,6 +136,17 @@ export async function runIncidentOperation(req: OperationRequest): Promise<Incid
     const requester = trigger.kind === "comment" ? trigger.author : null;
     const people = { requester, appLogin: req.appLogin };
     rollbacks = await carryOutRollbacks(github, issue, branch, people, decided.rollbacks, now);
+    decided = plan(null);
+    if (!decided) return null;
+  }
+  if (decided.statusNotices.length > 0 && config.notices.enabled && trigger.kind === "comment") {
+    // The status file's pull request is I/O too: add the notices, then decide again knowing how it went.
+    noticeFiles = await addNoticesToFile(github, createRenderer(context.overrides), decided, {
+      config,
+      issue: current,
+      comment: trigger,
+      defaultBranch: req.defaultBranch,
+    });
     decided = plan(null);
     if (!decided) return null;
   }
@@ -287,6 +305,12 @@ async function outputWrites(
       suspects,
       warnings: [...warnings, ...renderer.warnings],
       notices: plan.notices,
+      resolution: renderResolution(renderer, plan, req.issue.title),
+      // Only a timeline longer than one read carries a checkpoint: a short one is read whole anyway.
+      checkpoint:
+        plan.checkpoint && context.long
+          ? encodeCheckpoint(plan.checkpoint, checkpointKey(config.labels, req.appLogin))
+          : null,
     };
     const render = () => renderTrackerWithinLimit(input, (view) => renderer.render("tracker", view));
     let tracker = render();
@@ -335,10 +359,14 @@ function renderReply(req: OperationRequest, plan: IncidentPlan, renderer: Render
     marker: reply.marker,
     outcomes: reply.outcomes.map((outcome) => ({
       ok: outcome.ok,
-      source: outcome.source.replace(/`/g, "'").slice(0, 120),
+      source: sliceText(outcome.source.replace(/`/g, "'"), 120),
       message: outcome.message,
     })),
     update,
+    notices:
+      caller && plan.statusNotices.length > 0
+        ? renderNotices(renderer, plan, { config, issue: req.issue, comment: caller }).map((n) => n.body)
+        : [],
     help:
       reply.help && caller
         ? helpRows(config.permissions, {

@@ -7,6 +7,7 @@ import {
   HISTORY_QUERY,
   INCIDENT_CONTEXT_QUERY,
   incidentContextQuery,
+  LATEST_TIMELINE_QUERY,
   MORE_TIMELINE_QUERY,
 } from "../../src/github/incident-context.js";
 import { writesMutation } from "../../src/github/mutations.js";
@@ -26,6 +27,7 @@ describe("firebreak's GraphQL documents against GitHub's schema", () => {
   it.each([
     ["IncidentContext", INCIDENT_CONTEXT_QUERY],
     ["MoreTimeline", MORE_TIMELINE_QUERY],
+    ["LatestTimeline", LATEST_TIMELINE_QUERY],
     ["History", HISTORY_QUERY],
     ["IncidentContext", incidentContextQuery(3)],
     [

@@ -186,6 +186,7 @@ describe("fetchIncidentContext: the one request", () => {
           number: 77,
           title: "Revert retry",
           url: "https://github.com/acme/shop/pull/77",
+          pullState: "OPEN",
         },
       },
       {
@@ -230,6 +231,7 @@ describe("fetchIncidentContext: the one request", () => {
         appReaction: null,
         author: "firebreak",
         byApp: true,
+        byBot: false,
         createdAt: at("2026-11-22T14:00:05Z"),
         body: "<!-- firebreak:tracker -->\ntracker",
       },
@@ -240,6 +242,7 @@ describe("fetchIncidentContext: the one request", () => {
         appReaction: null,
         author: "carol",
         byApp: false,
+        byBot: false,
         createdAt: at("2026-11-22T14:10:00Z"),
         body: "/status identified",
       },
@@ -250,6 +253,7 @@ describe("fetchIncidentContext: the one request", () => {
         appReaction: "CONFUSED",
         author: null,
         byApp: false,
+        byBot: false,
         createdAt: at("2026-11-22T14:11:00Z"),
         body: "from a deleted account",
       },
@@ -272,6 +276,7 @@ describe("fetchIncidentContext: the one request", () => {
           url: "https://github.com/acme/shop/pull/77",
           branch: null,
           mergedAt: null,
+          open: true,
         },
       },
       {
@@ -285,6 +290,7 @@ describe("fetchIncidentContext: the one request", () => {
           url: "https://github.com/acme/ops/issues/78",
           branch: null,
           mergedAt: null,
+          open: false,
         },
       },
       {

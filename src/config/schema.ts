@@ -47,6 +47,17 @@ export interface SuspectsConfig {
   max_scanned: number;
 }
 
+export interface NoticesConfig {
+  /** Also add each `/notice` to `status_file` in a pull request (off: the notice is only in the reply). */
+  enabled: boolean;
+  /** The file, from the repository's root, that notices are appended to. */
+  status_file: string;
+  /** The standing branch the notices are committed to, and their pull request opened from. */
+  branch: string;
+  /** The branch the pull request goes into; null means the repository's default branch. */
+  base: string | null;
+}
+
 export interface Config {
   severities: Record<SeverityKey, SeverityConfig>;
   labels: LabelsConfig;
@@ -55,8 +66,23 @@ export interface Config {
   /** When a "next business day" response is due: minutes after midnight UTC, Monday to Friday. */
   business_day_start: number;
   suspects: SuspectsConfig;
+  /** `/notice`: where customer-facing status notices go besides the reply. */
+  notices: NoticesConfig;
   /** The role a person needs on the repository to run each command (null: the default). */
   permissions: Permissions;
+  /** The companion Action's scheduled reminders. */
+  reminders: RemindersConfig;
+}
+
+export interface RemindersConfig {
+  /** Remind the severity's notify list when the response deadline passes with no incident commander and no status change. */
+  response: boolean;
+  /** Nudge the incident commander when a status update is overdue (`update_every`). */
+  updates: boolean;
+  /** How long after an incident is resolved a missing post-mortem pull request is nudged, in ms. */
+  postmortem_after: number;
+  /** The severities whose incidents are expected to have a post-mortem; empty: no post-mortem nudges. */
+  postmortem_severities: SeverityKey[];
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -408,6 +434,96 @@ const suspectsShape = {
   max_scanned: wholeNumber(100, 1, 1000),
 };
 
+/** A branch firebreak writes to; `example` ends the message when it is not one. */
+function readBranch(input: unknown, example: string, fail: Fail): string | undefined {
+  if (typeof input !== "string") return fail(notA(input, "a branch name", example));
+  const name = input.trim().replace(/^refs\/heads\//, "");
+  if (name === "") return fail(`is empty; use ${example}`);
+  return isBranchName(name) ? name : fail(notA(input, "a branch name", example));
+}
+
+/** A file in the repository, from its root: `STATUS.md`, `docs/status.md`. */
+function repositoryFile(fallback: string) {
+  return setting(
+    () => fallback,
+    (input, fail) => {
+      if (typeof input !== "string") return fail(notA(input, "a file path", fallback));
+      const path = input.trim().replace(/^\.?\//, "");
+      if (path === "") return fail(`is empty; use ${fallback}`);
+      const parts = path.split("/");
+      if (
+        path.length > 255 ||
+        /[\\\p{Cc}]/u.test(path) ||
+        parts.some((part) => part === "" || part === "." || part === ".." || part === ".git")
+      ) {
+        return fail(notA(input, "a file path in the repository", fallback));
+      }
+      // Writing workflows needs a permission firebreak does not ask for.
+      if (path.startsWith(".github/workflows/")) {
+        return fail(
+          `${describeValue(input)} is a workflow file, which firebreak may not write; use ${fallback}`,
+        );
+      }
+      return path;
+    },
+  );
+}
+
+const noticesShape = {
+  enabled: flag(false),
+  status_file: repositoryFile("STATUS.md"),
+  branch: setting(
+    () => "firebreak/status-notices",
+    (input, fail) => readBranch(input, "firebreak/status-notices", fail),
+  ),
+  base: setting<string | null>(
+    () => null,
+    (input, fail) =>
+      input === null
+        ? null
+        : readBranch(input, "main, or remove it to use the repository's default branch", fail),
+  ),
+};
+
+function flag(fallback: boolean) {
+  return setting(
+    () => fallback,
+    (input, fail) =>
+      typeof input === "boolean" ? input : fail(notA(input, "true or false", String(fallback))),
+  );
+}
+
+/** A list of severity keys: `[sev1, sev2]`; one key counts as a list of one, an empty key as none. */
+function severityList(fallback: readonly SeverityKey[]) {
+  const example = `[${fallback.join(", ")}]`;
+  return setting<SeverityKey[]>(
+    () => [...fallback],
+    (input, fail) => {
+      if (input === null) return [];
+      const entries = typeof input === "string" ? [input] : input;
+      if (!Array.isArray(entries)) return fail(notA(input, "a list of severities", example));
+      const keys: SeverityKey[] = [];
+      entries.forEach((entry, index) => {
+        const key = typeof entry === "string" ? entry.trim().toLowerCase() : entry;
+        if (!(SEVERITY_KEYS as readonly unknown[]).includes(key)) {
+          fail(
+            notA(entry, "a severity", `one of ${SEVERITY_KEYS.join(", ")}`),
+            Array.isArray(input) ? index : undefined,
+          );
+        } else if (!keys.includes(key as SeverityKey)) keys.push(key as SeverityKey);
+      });
+      return keys;
+    },
+  );
+}
+
+const remindersShape = {
+  response: flag(true),
+  updates: flag(true),
+  postmortem_after: duration("48h", "1h"),
+  postmortem_severities: severityList(["sev1", "sev2"]),
+};
+
 function readPermission(input: unknown, fail: Fail): PermissionLevel | undefined {
   const level = typeof input === "string" ? input.trim().toLowerCase() : input;
   if ((PERMISSION_LEVELS as readonly unknown[]).includes(level)) return level as PermissionLevel;
@@ -441,6 +557,8 @@ const configShape = {
   business_day_start: businessDayStart,
   suspects: orDefaults(section(suspectsShape, "a mapping like { max_shown: 10 }")),
   permissions: orDefaults(section(permissionsShape, "a mapping like { default: triage, rollback: write }")),
+  notices: orDefaults(section(noticesShape, "a mapping like { enabled: true, status_file: STATUS.md }")),
+  reminders: orDefaults(section(remindersShape, "a mapping like { postmortem_after: 48h }")),
 };
 
 /**
@@ -504,6 +622,8 @@ export const KNOWN_KEYS: ReadonlyMap<string, readonly string[]> = new Map<string
   ["labels.status", STATUSES],
   ["suspects", Object.keys(suspectsShape)],
   ["permissions", Object.keys(permissionsShape)],
+  ["notices", Object.keys(noticesShape)],
+  ["reminders", Object.keys(remindersShape)],
 ]);
 
 /** Default severity names ("critical" → sev1), for suggestions when someone keys a severity by its name. */

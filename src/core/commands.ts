@@ -1,5 +1,7 @@
 // ChatOps: finding and reading the commands in a comment. Pure.
+import { commentOpenAfter, sliceText } from "./markdown.js";
 import { SEVERITY_KEYS, type SeverityKey, STATUSES, type Status } from "./model.js";
+import { type NoticeState, readNotice } from "./notice.js";
 
 export const ROLES = ["ic", "lead", "comms", "scribe"] as const;
 export type Role = (typeof ROLES)[number];
@@ -29,6 +31,7 @@ export type Command =
   | { kind: "severity"; severity: SeverityKey; reason: string }
   | { kind: "role"; role: Role; who: string | "me" }
   | { kind: "update"; text: string }
+  | { kind: "notice"; state: NoticeState; text: string }
   | { kind: "note"; text: string }
   | { kind: "started"; text: string }
   | { kind: "impact"; text: string }
@@ -51,6 +54,7 @@ export const USAGE: Record<CommandName, string> = {
   severity: "/severity sev1|sev2|sev3|sev4 [reason]",
   role: "/role ic|lead|comms|scribe @user (or me)",
   update: "/update <what changed, what is being done>",
+  notice: "/notice investigating|identified|monitoring|resolved <what customers see>",
   note: "/note <text for the timeline>",
   started: "/started <when: 2026-11-22T14:25Z, 14:25, 14:25 UTC or 2h ago>",
   impact: "/impact <who and what users are affected>",
@@ -68,16 +72,28 @@ export const MAX_COMMAND_LENGTH = 2_000;
 const COMMAND_LINE = /^ {0,3}\/([A-Za-z][A-Za-z-]*)(?:[ \t]+(.*))?$/;
 
 /**
+ * Characters that show nothing (zero-width space, word joiner, byte-order mark) or only reorder
+ * what is shown (bidirectional controls): dropped, so a command runs as it reads on GitHub.
+ */
+const INVISIBLE = /[\u200B\u2060\uFEFF\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
  * The command lines of a comment body. A line is a command when it starts with `/name`; lines in
- * fenced code blocks, in indented code, in `>` quotes, or inside inline code are not.
+ * fenced code blocks, in indented code, in `>` quotes, inside inline code or inside HTML comments
+ * (which GitHub does not show) are not.
  */
 export function findCommandLines(
   body: string,
 ): Array<{ line: number; name: string; args: string; source: string }> {
   const found: Array<{ line: number; name: string; args: string; source: string }> = [];
   let fence: string | null = null;
-  const lines = body.replace(/\r\n?/g, "\n").split("\n");
+  let inComment = false;
+  const lines = body.replace(/\r\n?/g, "\n").replace(INVISIBLE, "").split("\n");
   lines.forEach((text, index) => {
+    if (inComment) {
+      inComment = commentOpenAfter(text, true);
+      return;
+    }
     const fenceMatch = /^ {0,3}(`{3,}|~{3,})/.exec(text);
     if (fence) {
       if (
@@ -94,6 +110,7 @@ export function findCommandLines(
       fence = fenceMatch[1];
       return;
     }
+    inComment = commentOpenAfter(text, false);
     const match = COMMAND_LINE.exec(text);
     if (!match?.[1]) return;
     found.push({
@@ -111,7 +128,7 @@ export function parseCommands(body: string): ParsedLine[] {
     if (source.length > MAX_COMMAND_LENGTH) {
       return {
         line,
-        source: source.slice(0, 80),
+        source: sliceText(source, 80),
         ok: false,
         name,
         problem: `the line is longer than ${MAX_COMMAND_LENGTH} characters`,
@@ -172,6 +189,10 @@ function readCommand(name: string, args: string): Reading {
     case "started":
       if (!args) return need(name, `\`/${name}\` needs text after it`);
       return { kind: name, text: args };
+    case "notice": {
+      const notice = readNotice(args);
+      return "problem" in notice ? need("notice", notice.problem) : { kind: "notice", ...notice };
+    }
     case "action-item":
     case "action":
     case "actionitem":
@@ -233,5 +254,5 @@ function isIsoDate(text: string): boolean {
 
 function clip(text: string, max = 60): string {
   const safe = text.replace(/`/g, "'");
-  return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
+  return safe.length > max ? `${sliceText(safe, max - 1)}…` : safe;
 }

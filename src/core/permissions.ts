@@ -9,6 +9,7 @@ export const GATED_COMMANDS = [
   "severity",
   "role",
   "update",
+  "notice",
   "note",
   "started",
   "impact",

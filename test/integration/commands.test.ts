@@ -419,6 +419,7 @@ describe("/help and mistakes", () => {
       "| `/severity sev1\\|sev2\\|sev3\\|sev4 [reason]` | no: needs the triage role |",
       "| `/role ic\\|lead\\|comms\\|scribe @user (or me)` | no: needs the triage role |",
       "| `/update <what changed, what is being done>` | yes |",
+      "| `/notice investigating\\|identified\\|monitoring\\|resolved <what customers see>` | no: needs the triage role |",
       "| `/note <text for the timeline>` | yes |",
       "| `/started <when: 2026-11-22T14:25Z, 14:25, 14:25 UTC or 2h ago>` | no: needs the triage role |",
       "| `/impact <who and what users are affected>` | yes |",

@@ -658,7 +658,7 @@ describe("unknown keys are reported, with a suggestion when one is close", () =>
     [
       { colour: "red" },
       "colour",
-      "unknown key; valid keys are severities, labels, default_branch, business_day_start, suspects, permissions",
+      "unknown key; valid keys are severities, labels, default_branch, business_day_start, suspects, permissions, notices, reminders",
     ],
   ])("%j", (raw, path, message) => {
     const { config, problems } = validateConfig(raw);

@@ -48,6 +48,7 @@ const PERMISSIONS = {
   severity: null,
   role: null,
   update: null,
+  notice: null,
   note: null,
   started: null,
   impact: null,

@@ -1,6 +1,6 @@
 // The companion Action's post-mortem: the committed bundle (action/dist/index.js) run as a
 // workflow step would run it, against the Action tests' loopback GitHub, for incidents of
-// 30, 300 and 3,000 timeline events.
+// 30, 300 and 3,000 timeline events in a repository with 100 earlier post-mortems to index.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,10 +9,19 @@ import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import nock from "nock";
 import { FakeGitHub } from "../test/action/fake-github.js";
-import { closedPayload, longTimeline, withCheckoutIncident } from "../test/action/fixtures.js";
+import {
+  closedPayload,
+  commitFiles,
+  earlierPostmortems,
+  longTimeline,
+  withCheckoutIncident,
+} from "../test/action/fixtures.js";
 
 const run = promisify(execFile);
-const BUNDLE = join(process.cwd(), "action/dist/index.js");
+/** Post-mortems already in docs/postmortems, for the incidents index. */
+export const EARLIER_POSTMORTEMS = 100;
+/** The committed bundle; FIREBREAK_ACTION_BUNDLE benches another build (e.g. one not yet committed). */
+export const BUNDLE = process.env.FIREBREAK_ACTION_BUNDLE || join(process.cwd(), "action/dist/index.js");
 
 export interface PostmortemRow {
   events: number;
@@ -32,6 +41,8 @@ export async function benchPostmortems(sizes = [30, 300, 3_000]): Promise<Postmo
 async function benchOne(events: number): Promise<PostmortemRow> {
   const fake = new FakeGitHub();
   withCheckoutIncident(fake, longTimeline(events));
+  // A repository with history: the incidents index reads these in the same request.
+  commitFiles(fake, earlierPostmortems(EARLIER_POSTMORTEMS));
   const dir = mkdtempSync(join(tmpdir(), "firebreak-bench-"));
   try {
     const base = await fake.serve();

@@ -3,13 +3,19 @@
 //   issues closed on an incident, workflow_dispatch with issue-number, a `/postmortem` comment
 //     → draft or update the post-mortem pull request, and open follow-up issues for its action items;
 //   pull_request closed (merged) for a post-mortem → follow-up issues for rows added in review;
+//   schedule, or `mode: reminders` → the reminders sweep over every open incident;
 //   anything else → a notice, and success.
 import * as core from "@actions/core";
 import * as actionsGithub from "@actions/github";
 import yaml from "js-yaml";
-import type { Config } from "../../src/config/schema.js";
+import { type Config, DEFAULT_CONFIG } from "../../src/config/schema.js";
 import { validateConfig } from "../../src/config/validate.js";
 import { findCommandLines } from "../../src/core/commands.js";
+import {
+  buildIncidentIndexView,
+  INCIDENT_INDEX_FILE,
+  INCIDENT_INDEX_MARKER,
+} from "../../src/core/incident-index.js";
 import { mightBeIncidentLabel, severitiesIn, severityTag, statusIn } from "../../src/core/labels.js";
 import { GITHUB_BODY_LIMIT } from "../../src/core/markdown.js";
 import type { SeverityKey } from "../../src/core/model.js";
@@ -41,10 +47,21 @@ import {
   reviewersFor,
   reviewFollowUps,
 } from "../../src/core/postmortem.js";
+import {
+  buildReminderView,
+  dueReminders,
+  type ReminderKind,
+  reminderStateOf,
+} from "../../src/core/reminders.js";
 import { replayTimeline } from "../../src/core/timeline.js";
 import { cachedSuspects } from "../../src/core/tracker.js";
 import { isGraphqlResponseError, type MutationField, performBatch } from "../../src/github/batch.js";
-import type { GitHubClient, RepoRef } from "../../src/github/client.js";
+import {
+  ACTION_REQUEST_POLICY,
+  type GitHubClient,
+  type RepoRef,
+  requestPolicy,
+} from "../../src/github/client.js";
 import {
   createFollowUpIssues,
   type ExistingFollowUp,
@@ -59,6 +76,7 @@ import {
   ensureLabel,
   IssueNotFound,
   openPullRequest,
+  type PostmortemRead,
   readMergedPostmortem,
   readPostmortemIncident,
 } from "../../src/github/postmortem.js";
@@ -71,6 +89,7 @@ import {
   putOnBoard,
   readProject,
 } from "../../src/github/projects.js";
+import { postReminders, sweepIncidents } from "../../src/github/reminders.js";
 import { createRenderer, type Renderer } from "../../src/render/templates.js";
 
 export interface ActionEvent extends RepoRef {
@@ -86,17 +105,31 @@ export interface RunOptions {
   projectOctokit?: GitHubClient;
   /** The event; by default the workflow's (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_REPOSITORY). */
   event?: ActionEvent;
+  /** The time the reminders are decided at; by default now. */
+  now?: Date;
 }
 
 /** What the run did, for tests and the bench (the outputs say the same to workflows). */
 export interface RunResult {
-  outcome: "postmortem" | "follow-ups" | "skipped" | "failed";
+  outcome: "postmortem" | "follow-ups" | "reminders" | "skipped" | "failed";
   requests: { repository: number; project: number };
   path: string | null;
   pullRequestUrl: string | null;
   followUps: FollowUpOutput[];
   document: string | null;
   renderMs: number | null;
+  /** The incidents index written with the post-mortem (null: not written), and the time it took to build. */
+  index: { path: string; skipped: number; renderMs: number } | null;
+  /** The reminders a sweep posted (or, on a dry run, would have). */
+  reminders: ReminderOutput[];
+}
+
+export interface ReminderOutput {
+  issue: number;
+  url: string;
+  reminders: ReminderKind[];
+  /** Posted by this run (false on a dry run, or when GitHub refused it). */
+  posted: boolean;
 }
 
 export interface FollowUpOutput {
@@ -121,6 +154,8 @@ interface Inputs {
   projectToken: string | null;
   projectStatus: string;
   appSlug: string | null;
+  mode: "postmortem" | "reminders" | null;
+  incidentIndex: boolean;
 }
 
 /** A failure whose message already says what to fix. */
@@ -150,6 +185,8 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     followUps: [],
     document: null,
     renderMs: null,
+    index: null,
+    reminders: [],
   };
   try {
     await dispatch(options, result);
@@ -171,9 +208,16 @@ function readInputs(): Inputs {
       `issue-number: "${number}" is not an issue number; give the incident's number, like 42`,
     );
   }
-  const dryRun = (text("dry-run") ?? "false").toLowerCase();
-  if (!["true", "false", "yes", "no", "1", "0"].includes(dryRun)) {
-    throw new ActionFailure(`dry-run: "${dryRun}" is not true or false`);
+  const flag = (name: string, fallback: string) => {
+    const value = (text(name) ?? fallback).toLowerCase();
+    if (!["true", "false", "yes", "no", "1", "0"].includes(value)) {
+      throw new ActionFailure(`${name}: "${value}" is not true or false`);
+    }
+    return ["true", "yes", "1"].includes(value);
+  };
+  const mode = text("mode")?.toLowerCase() ?? null;
+  if (mode !== null && mode !== "postmortem" && mode !== "reminders") {
+    throw new ActionFailure(`mode: "${mode}" is not a mode; use postmortem or reminders, or leave it empty`);
   }
   return {
     token: text("github-token") ?? "",
@@ -181,11 +225,13 @@ function readInputs(): Inputs {
     dir: text("postmortem-dir") ?? DEFAULT_POSTMORTEM_DIR,
     template: text("template"),
     followUpTemplate: text("follow-up-template"),
-    dryRun: ["true", "yes", "1"].includes(dryRun),
+    dryRun: flag("dry-run", "false"),
     projectUrl: text("project-url"),
     projectToken: text("project-token"),
     projectStatus: text("project-status") ?? "Todo",
     appSlug: text("app-slug")?.replace(/\[bot\]$/, "") ?? null,
+    mode,
+    incidentIndex: flag("incident-index", "true"),
   };
 }
 
@@ -197,7 +243,8 @@ function actionsClient(token: string): GitHubClient {
       "github-token is empty; leave it at its default (${{ github.token }}) or pass a token",
     );
   const apiUrl = process.env.GITHUB_API_URL || "https://api.github.com";
-  const octokit = actionsGithub.getOctokit(token, { baseUrl: apiUrl });
+  // Timeouts, and retries only where repeating is safe (src/github/client.ts).
+  const octokit = actionsGithub.getOctokit(token, { baseUrl: apiUrl }, requestPolicy(ACTION_REQUEST_POLICY));
   const graphqlUrl = process.env.GITHUB_GRAPHQL_URL;
   return {
     request: octokit.request,
@@ -267,6 +314,16 @@ async function dispatch(options: RunOptions, result: RunResult): Promise<void> {
   const ctx = () => ({ inputs, event, repo, github: github(), project: project(), result });
   const { payload } = event;
 
+  const dispatched =
+    event.name === "workflow_dispatch" ? String(payload.inputs?.mode ?? "").toLowerCase() : "";
+  const mode = inputs.mode ?? (dispatched === "reminders" || event.name === "schedule" ? "reminders" : null);
+  if (mode === "reminders") return remind(ctx(), options.now ?? new Date());
+  if (event.name === "schedule") {
+    return skip(
+      "On a schedule the Action sends the reminders; `mode: postmortem` needs an incident (an issue event, or workflow_dispatch with issue-number).",
+    );
+  }
+
   switch (event.name) {
     case "issues": {
       const issue = payload.issue;
@@ -330,7 +387,7 @@ async function dispatch(options: RunOptions, result: RunResult): Promise<void> {
     }
     default:
       return skip(
-        `firebreak's post-mortem Action has nothing to do on ${event.name} events. It runs on issues (closed), issue_comment (\`/postmortem\`), pull_request (closed) and workflow_dispatch (with issue-number).`,
+        `firebreak's Action has nothing to do on ${event.name} events. It runs on issues (closed), issue_comment (\`/postmortem\`), pull_request (closed), workflow_dispatch (with issue-number, or mode: reminders) and schedule (the reminders).`,
       );
   }
 }
@@ -367,6 +424,7 @@ async function generate(
   const branch = postmortemBranch(n);
   const templatePath = inputs.template ?? `${OVERRIDES_DIR}/postmortem.md.hbs`;
   const followUpTemplatePath = inputs.followUpTemplate ?? `${OVERRIDES_DIR}/follow-up.md.hbs`;
+  const indexTemplatePath = `${OVERRIDES_DIR}/incident-index.md.hbs`;
 
   const [read, project] = await Promise.all([
     step("read the incident", "issues: read, contents: read and pull-requests: read", () =>
@@ -377,6 +435,8 @@ async function generate(
         configPath: ".github/incident.yml",
         templatePath,
         followUpTemplatePath,
+        indexTemplatePath,
+        postmortemDir: dir,
         labels: { postmortem: POSTMORTEM_LABEL, followUp: FOLLOW_UP_LABEL },
         appLogin: inputs.appSlug,
       }),
@@ -396,8 +456,10 @@ async function generate(
   const renderer = renderers(inputs, {
     postmortem: read.files.template,
     followUp: read.files.followUpTemplate,
+    index: read.files.indexTemplate,
     templatePath,
     followUpTemplatePath,
+    indexTemplatePath,
   });
   if (!read.appLogin) {
     core.warning(
@@ -526,13 +588,18 @@ async function generate(
   result.followUps = items.map((item) =>
     followUpOutput(item, known.get(item.key) ?? null, created.has(item.key)),
   );
+  const indexing = performance.now();
+  const index = inputs.incidentIndex ? incidentIndex(read, renderer, { dir, path, document }) : null;
+  result.index = index
+    ? { path: index.path, skipped: index.skipped, renderMs: performance.now() - indexing }
+    : null;
 
   if (inputs.dryRun) {
     result.outcome = "postmortem";
     result.pullRequestUrl = existingPull?.url ?? null;
     setOutputs(result);
     await summary(`Post-mortem of #${n} (dry run)`, [
-      `Dry run: nothing was written. The pull request would add \`${path}\` on branch \`${branch}\`.`,
+      `Dry run: nothing was written. The pull request would add \`${path}\`${index ? ` and update the incidents index \`${index.path}\`` : ""} on branch \`${branch}\`.`,
       ...followUpLines(result.followUps),
       "",
       document,
@@ -564,8 +631,10 @@ async function generate(
       commitPostmortem(github, {
         ...repo,
         branch,
-        path,
-        content: document,
+        files: [
+          { path, content: document },
+          ...(index ? [{ path: index.path, content: index.content }] : []),
+        ],
         message: postmortemCommitMessage(n, read.issue.title, !createBranch),
         parent,
         createBranch,
@@ -743,8 +812,10 @@ async function followUpsFromMerged(
   const renderer = renderers(inputs, {
     postmortem: null,
     followUp: read.files.followUpTemplate,
+    index: null,
     templatePath: "",
     followUpTemplatePath,
+    indexTemplatePath: "",
   });
   const rows = reviewFollowUps(parseActionItemsTable(read.document), {
     number: pull.number,
@@ -859,6 +930,97 @@ async function followUpsFromMerged(
     ...followUpLines(result.followUps),
   ]);
   failLate(lateFailures);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reminders: one sweep over the incidents, one comment per incident with what is due
+
+async function remind(run: Run, now: Date): Promise<void> {
+  const { inputs, repo, github, result } = run;
+  const templatePath = `${OVERRIDES_DIR}/reminder.md.hbs`;
+  const sweep = await step(
+    "look for the incidents",
+    "issues: read, contents: read and pull-requests: read",
+    () =>
+      sweepIncidents(github, {
+        ...repo,
+        now,
+        configPath: ".github/incident.yml",
+        templatePath,
+        defaults: DEFAULT_CONFIG,
+        configOf: configFrom,
+        appLogin: inputs.appSlug,
+      }),
+  );
+  const { config } = sweep;
+  const renderer = createRenderer(
+    sweep.files.template === null ? {} : { "reminder.md.hbs": sweep.files.template },
+  );
+  const comments: Array<{ subjectId: string; body: string; output: ReminderOutput }> = [];
+  for (const incident of sweep.incidents) {
+    const history = replayTimeline(incident.timeline, config.labels, {
+      ...(incident.appLogin ? { appLogin: incident.appLogin } : {}),
+      reporter: incident.reporter,
+    });
+    const state = reminderStateOf({ ...incident, history }, config.labels);
+    if (!state) continue;
+    let due = dueReminders(state, now, config);
+    if (!incident.appLogin && due.some((r) => r.kind !== "postmortem")) {
+      // Without firebreak's login its answers to commands cannot be told apart, so neither can a
+      // commander or an update: saying they are missing could be wrong.
+      core.warning(
+        `#${incident.number} has no firebreak tracker comment, so whether it has an incident commander or recent updates cannot be read: no response or update reminder. If firebreak runs under another name, set app-slug.`,
+      );
+      due = due.filter((r) => r.kind === "postmortem");
+    }
+    if (due.length === 0) continue;
+    const view = buildReminderView(
+      { number: incident.number, severity: state.severity, declaredAt: state.declaredAt },
+      due,
+      config,
+    );
+    comments.push({
+      subjectId: incident.id,
+      body: renderer.render("reminder", view),
+      output: { issue: incident.number, url: incident.url, reminders: due.map((r) => r.kind), posted: false },
+    });
+  }
+  for (const warning of renderer.warnings) core.warning(warning);
+
+  if (!inputs.dryRun && comments.length > 0) {
+    const posted = await step("post the reminders", "issues: write", () => postReminders(github, comments));
+    posted.results.forEach((r, i) => {
+      const comment = comments[i];
+      if (!comment) return;
+      if (r.error) {
+        const permission = /not accessible|FORBIDDEN/i.test(`${r.type} ${r.error}`)
+          ? " The token lacks the issues: write permission."
+          : "";
+        core.warning(`Could not remind #${comment.output.issue}: ${r.error}.${permission}`);
+      } else comment.output.posted = true;
+    });
+  }
+  result.outcome = "reminders";
+  result.reminders = comments.map((c) => c.output);
+  core.setOutput("reminders", JSON.stringify(result.reminders));
+  const lines = [
+    `${sweep.incidents.length} ${sweep.incidents.length === 1 ? "incident" : "incidents"} looked at; ${comments.length === 0 ? "nothing is due" : `${comments.length} reminded${inputs.dryRun ? " (dry run: nothing was posted)" : ""}`}.`,
+  ];
+  if (comments.length > 0) {
+    lines.push(
+      "",
+      "| Incident | Reminded of | Posted |",
+      "| --- | --- | --- |",
+      ...comments.map(
+        (c) =>
+          `| [#${c.output.issue}](${c.output.url}) | ${c.output.reminders.join(", ")} | ${c.output.posted ? "yes" : "no"} |`,
+      ),
+    );
+    if (inputs.dryRun)
+      lines.push("", ...comments.flatMap((c) => [`#### #${c.output.issue}`, "", c.body, ""]));
+  }
+  lines.push("", `${result.requests.repository} requests.`);
+  await summary("Incident reminders", lines);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1055,6 +1217,7 @@ interface Renderers {
   renderer: Renderer;
   postmortemFile: string;
   followUpFile: string;
+  indexFile: string;
 }
 
 function renderers(
@@ -1062,8 +1225,10 @@ function renderers(
   found: {
     postmortem: string | null;
     followUp: string | null;
+    index: string | null;
     templatePath: string;
     followUpTemplatePath: string;
+    indexTemplatePath: string;
   },
 ): Renderers {
   if (inputs.template && found.postmortem === null && found.templatePath) {
@@ -1079,25 +1244,64 @@ function renderers(
   const overrides: Record<string, string> = {};
   if (found.postmortem !== null) overrides["postmortem.md.hbs"] = found.postmortem;
   if (found.followUp !== null) overrides["follow-up.md.hbs"] = found.followUp;
+  if (found.index !== null) overrides["incident-index.md.hbs"] = found.index;
   const renderer = createRenderer(overrides);
   // A repository's template that does not compile fails now, before anything is written.
   if (renderer.warnings.length > 0) {
-    const file = renderer.warnings[0]?.includes("postmortem")
-      ? found.templatePath
-      : found.followUpTemplatePath;
+    const warning = renderer.warnings[0] ?? "";
+    const file = warning.includes("incident-index")
+      ? found.indexTemplatePath
+      : warning.includes("postmortem")
+        ? found.templatePath
+        : found.followUpTemplatePath;
     throw new ActionFailure(templateProblem(renderer.warnings[0] ?? "", file));
   }
   return {
     renderer,
     postmortemFile: found.postmortem !== null ? found.templatePath : "the built-in postmortem template",
     followUpFile: found.followUp !== null ? found.followUpTemplatePath : "the built-in follow-up template",
+    indexFile: found.index !== null ? found.indexTemplatePath : "the built-in incident-index template",
+  };
+}
+
+/**
+ * The incidents index for the pull request: the directory's post-mortems on the default branch,
+ * with this draft in place of its own file. A README people wrote themselves is never replaced.
+ */
+function incidentIndex(
+  read: PostmortemRead,
+  renderer: Renderers,
+  draft: { dir: string; path: string; document: string },
+): { path: string; content: string; skipped: number } | null {
+  const readme = read.postmortems.readme;
+  if (readme && !(readme.text ?? "").includes(INCIDENT_INDEX_MARKER)) {
+    core.warning(
+      `${draft.dir}/${readme.name} was not written by firebreak, so the incidents index was not written. Rename that file, or add the line ${INCIDENT_INDEX_MARKER} to it to let firebreak rewrite it.`,
+    );
+    return null;
+  }
+  const name = draft.path.startsWith(`${draft.dir}/`) ? draft.path.slice(draft.dir.length + 1) : null;
+  const files = read.postmortems.files.filter((file) => file.name !== name);
+  if (name && !name.includes("/")) files.push({ name, text: draft.document });
+  const view = buildIncidentIndexView(files);
+  for (const skipped of view.skipped) {
+    core.warning(
+      `${draft.dir}/${skipped.file}: ${skipped.problem}; it is not listed in the incidents index.`,
+    );
+  }
+  const text = renderStrict(renderer.renderer, "incident-index", view, renderer.indexFile);
+  return {
+    path: `${draft.dir}/${readme?.name ?? INCIDENT_INDEX_FILE}`,
+    // The marker is how a later run knows the file is firebreak's to rewrite.
+    content: text.includes(INCIDENT_INDEX_MARKER) ? text : `${INCIDENT_INDEX_MARKER}\n${text}`,
+    skipped: view.skipped.length,
   };
 }
 
 /** Renders, and fails (naming the file and the line) when the repository's template breaks. */
 function renderStrict(
   renderer: Renderer,
-  name: "postmortem" | "follow-up",
+  name: "postmortem" | "follow-up" | "incident-index",
   view: object,
   file: string,
 ): string {

@@ -1,6 +1,7 @@
 // The companion Action's reads and writes for a post-mortem: the incident read (one GraphQL request
-// plus one per further 100 timeline events), the document committed through the Git Data API (no
-// clone), and the pull request.
+// plus one per further 100 timeline events, which also reads the post-mortems already in the
+// directory for the incidents index), the document and the index committed through the Git Data
+// API (no clone), and the pull request.
 //
 // The read is the app's incident read with one difference: the Action usually runs with the
 // workflow's token, not firebreak's, so "did firebreak write or react to this" cannot be asked as
@@ -24,7 +25,7 @@ const TIMELINE_FRAGMENT = timelineFragment("byLogin");
 export const POSTMORTEM_READ_QUERY = `
 query PostmortemRead($owner: String!, $repo: String!, $issue: Int!, $branch: String!, $branchRef: String!,
   $config: String!, $template: String!, $followUpTemplate: String!, $postmortemLabel: String!,
-  $followUpLabel: String!) {
+  $followUpLabel: String!, $postmortemDir: String!, $indexTemplate: String!) {
   viewer { login }
   repository(owner: $owner, name: $repo) {
     id url
@@ -32,6 +33,10 @@ query PostmortemRead($owner: String!, $repo: String!, $issue: Int!, $branch: Str
     config: object(expression: $config) { ... on Blob { text isTruncated } }
     template: object(expression: $template) { ... on Blob { text isTruncated } }
     followUpTemplate: object(expression: $followUpTemplate) { ... on Blob { text isTruncated } }
+    indexTemplate: object(expression: $indexTemplate) { ... on Blob { text isTruncated } }
+    postmortems: object(expression: $postmortemDir) {
+      ... on Tree { entries { name type object { ... on Blob { text isTruncated } } } }
+    }
     postmortemLabel: label(name: $postmortemLabel) { id }
     followUpLabel: label(name: $followUpLabel) { id }
     branch: ref(qualifiedName: $branchRef) { target { oid ... on Commit { tree { oid } } } }
@@ -112,6 +117,8 @@ interface ReadResponse {
     config: Blob | null;
     template: Blob | null;
     followUpTemplate: Blob | null;
+    indexTemplate: Blob | null;
+    postmortems: { entries?: Array<{ name: string; type: string; object: Blob | null }> } | null;
     postmortemLabel: { id: string } | null;
     followUpLabel: { id: string } | null;
     branch: { target: CommitTarget | null } | null;
@@ -136,6 +143,9 @@ export interface PostmortemReadRequest extends IssueRef {
   configPath: string;
   templatePath: string;
   followUpTemplatePath: string;
+  indexTemplatePath: string;
+  /** The post-mortems' directory, read whole on the default branch for the incidents index. */
+  postmortemDir: string;
   labels: { postmortem: string; followUp: string };
   /** firebreak's login as GraphQL names it (no `[bot]`); null to learn it from the tracker's author. */
   appLogin: string | null;
@@ -192,7 +202,20 @@ export interface PostmortemRead {
   tracker: { url: string; body: string } | null;
   /** The Action's comment on the incident, to update rather than repeat. */
   incidentComment: { id: string; body: string } | null;
-  files: { config: string | null; template: string | null; followUpTemplate: string | null };
+  files: {
+    config: string | null;
+    template: string | null;
+    followUpTemplate: string | null;
+    indexTemplate: string | null;
+  };
+  /**
+   * The markdown files in the post-mortems' directory on the default branch (text null when too
+   * large to read), and its README (the incidents index, or a file people wrote) apart.
+   */
+  postmortems: {
+    files: Array<{ name: string; text: string | null }>;
+    readme: { name: string; text: string | null } | null;
+  };
   labelIds: { postmortem: string | null; followUp: string | null };
   /** The post-mortem branch, if it exists. */
   branch: { oid: string; treeOid: string } | null;
@@ -219,6 +242,8 @@ export async function readPostmortemIncident(
     followUpTemplate: `HEAD:${req.followUpTemplatePath}`,
     postmortemLabel: req.labels.postmortem,
     followUpLabel: req.labels.followUp,
+    postmortemDir: `HEAD:${req.postmortemDir}`,
+    indexTemplate: `HEAD:${req.indexTemplatePath}`,
   });
   const repository = data.repository;
   if (!repository?.issue)
@@ -307,7 +332,9 @@ export async function readPostmortemIncident(
       config: text(repository.config),
       template: text(repository.template),
       followUpTemplate: text(repository.followUpTemplate),
+      indexTemplate: text(repository.indexTemplate),
     },
+    postmortems: postmortemFiles(repository.postmortems, text),
     labelIds: {
       postmortem: repository.postmortemLabel?.id ?? null,
       followUp: repository.followUpLabel?.id ?? null,
@@ -338,7 +365,18 @@ export async function readPostmortemIncident(
   };
 }
 
-/** A timeline record as the core reads it; firebreak's comments and reactions recognised by its login. */
+/** The directory's markdown files, its README apart; other files and subdirectories are not post-mortems. */
+function postmortemFiles(
+  tree: { entries?: Array<{ name: string; type: string; object: Blob | null }> } | null,
+  text: (blob: Blob | null) => string | null,
+): PostmortemRead["postmortems"] {
+  const markdown = (tree?.entries ?? []).filter((e) => e.type === "blob" && /\.md$/i.test(e.name));
+  const readme = markdown.find((e) => e.name.toLowerCase() === "readme.md") ?? null;
+  return {
+    files: markdown.filter((e) => e !== readme).map((e) => ({ name: e.name, text: text(e.object) })),
+    readme: readme ? { name: readme.name, text: text(readme.object) } : null,
+  };
+}
 
 /** A pull request or issue that referenced the incident; the Action's own (the post-mortem, follow-ups) are not. */
 function toReference(node: TimelineNode, postmortemBranch: string): Reference[] {
@@ -378,8 +416,8 @@ function uniqueReferences(references: Reference[]): Reference[] {
 
 export interface CommitRequest extends RepoRef {
   branch: string;
-  path: string;
-  content: string;
+  /** The files to write in one commit: the post-mortem, and the incidents index. */
+  files: Array<{ path: string; content: string }>;
   message: string;
   /** The commit to build on: the branch's head, or the default branch's for a new branch. */
   parent: { oid: string; treeOid: string };
@@ -397,7 +435,12 @@ export async function commitPostmortem(github: GitHubClient, req: CommitRequest)
   const { data: tree } = await github.request("POST /repos/{owner}/{repo}/git/trees", {
     ...where,
     base_tree: req.parent.treeOid,
-    tree: [{ path: req.path, mode: "100644", type: "blob", content: req.content }],
+    tree: req.files.map((file) => ({
+      path: file.path,
+      mode: "100644" as const,
+      type: "blob" as const,
+      content: file.content,
+    })),
   });
   if (!req.createBranch && tree.sha === req.parent.treeOid) return { kind: "unchanged" };
   const { data: commit } = await github.request("POST /repos/{owner}/{repo}/git/commits", {

@@ -105,6 +105,8 @@ export interface FakeIssue {
   assignees: string[];
   /** Timeline nodes as GraphQL returns them (see fixtures.ts). */
   timeline: Json[];
+  /** Why a closed issue was closed (COMPLETED when not given). */
+  stateReason?: "COMPLETED" | "NOT_PLANNED" | "REOPENED" | null;
 }
 
 export interface FakePull {
@@ -605,6 +607,60 @@ export class FakeGitHub {
     return text === undefined ? null : { __typename: "Blob", text, isTruncated: false };
   }
 
+  /** A directory at a revision: its direct entries, files with their text. */
+  private treeAt(rev: string, path: string): Json | null {
+    const files = this.filesAt(rev);
+    const prefix = `${path.replace(/\/$/, "")}/`;
+    const names = new Map<string, Json>();
+    for (const [file, text] of files ?? []) {
+      if (!file.startsWith(prefix)) continue;
+      const [name = "", ...rest] = file.slice(prefix.length).split("/");
+      if (names.has(name)) continue;
+      names.set(
+        name,
+        rest.length > 0
+          ? { name, type: "tree", object: { __typename: "Tree" } }
+          : {
+              name,
+              type: "blob",
+              object: { __typename: "Blob", text, isTruncated: this.truncated.has(file) },
+            },
+      );
+    }
+    if (names.size === 0) return null;
+    return { __typename: "Tree", entries: [...names.values()].sort((a, b) => a.name.localeCompare(b.name)) };
+  }
+
+  /** Files GitHub's GraphQL would not give the text of (too large). */
+  readonly truncated = new Set<string>();
+
+  /**
+   * The reminders' incident search: `repo:… is:issue is:open|is:closed label:"a","b" [closed:>=date]`,
+   * any of the labels, oldest first.
+   */
+  private incidentSearch(query: string): FakeIssue[] | null {
+    const labels = /label:((?:"[^"]+",?)+)/.exec(query)?.[1];
+    const state = /\bis:(open|closed)\b/.exec(query)?.[1];
+    if (
+      !labels ||
+      !state ||
+      !query.includes(`repo:${this.owner}/${this.repo}`) ||
+      !query.includes("is:issue")
+    )
+      return null;
+    const names = [...labels.matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
+    const closedSince = /closed:>=(\d{4}-\d{2}-\d{2})/.exec(query)?.[1];
+    return [...this.issues.values()]
+      .filter(
+        (i) =>
+          !this.notIndexed.has(i.number) &&
+          i.state === state.toUpperCase() &&
+          i.labels.some((l) => names.includes(l)) &&
+          (!closedSince || (i.closedAt !== null && i.closedAt.slice(0, 10) >= closedSince)),
+      )
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.number - b.number);
+  }
+
   private pullView(pull: FakePull): Json {
     const head = this.refs.get(pull.head) ?? pull.mergeCommit ?? "";
     const base = this.refs.get(pull.base) ?? "";
@@ -641,6 +697,7 @@ export class FakeGitHub {
       createdAt: issue.createdAt,
       closedAt: issue.closedAt,
       state: issue.state,
+      stateReason: issue.stateReason ?? (issue.state === "CLOSED" ? "COMPLETED" : null),
       author: issue.author,
       labels: (args: Json) => connection(issue.labels, args, (name) => ({ name })),
       timelineItems: (args: Json) => {
@@ -673,6 +730,13 @@ export class FakeGitHub {
       },
       search: (args: Json) => {
         const query = String(args.query);
+        const incidents = this.incidentSearch(query);
+        if (incidents) {
+          return {
+            ...connection(incidents, args, (i) => ({ ...this.issueView(i), __typename: "Issue" })),
+            issueCount: incidents.length,
+          };
+        }
         const incident = /"incident #(\d+)"/.exec(query)?.[1];
         const label = /label:"([^"]+)"/.exec(query)?.[1];
         if (
@@ -707,7 +771,7 @@ export class FakeGitHub {
           },
           object: ({ expression }: Json) => {
             const [rev = "", path = ""] = String(expression).split(/:(.*)/s);
-            return this.blob(rev, path);
+            return this.blob(rev, path) ?? this.treeAt(rev, path);
           },
           label: ({ name }: Json) => this.labels.get(String(name).toLowerCase()) ?? null,
           ref: ({ qualifiedName }: Json) => {

@@ -297,3 +297,150 @@ export function commentPayload(
     sender: { login: o.login ?? "bob", type: o.type ?? "User" },
   };
 }
+
+/** A post-mortem's text as the Action writes it, reduced to its front matter and a heading. */
+export function postmortemText(o: {
+  incident: number;
+  title: string;
+  severity: string;
+  declared: string;
+  resolved: string | null;
+  acknowledged?: string | null;
+}): string {
+  const minutes = (from: string, to: string | null | undefined) =>
+    to ? String(Math.floor((Date.parse(to) - Date.parse(from)) / 60_000)) : "null";
+  return [
+    "---",
+    `incident: ${o.incident}`,
+    `title: ${JSON.stringify(o.title)}`,
+    `severity: ${o.severity}`,
+    "status: resolved",
+    "started: null",
+    `declared: ${o.declared}`,
+    `acknowledged: ${o.acknowledged ?? "null"}`,
+    "identified: null",
+    "mitigated: null",
+    `resolved: ${o.resolved ?? "null"}`,
+    `closed: ${o.resolved ?? "null"}`,
+    "durations_minutes:",
+    "  detect: null",
+    `  acknowledge: ${minutes(o.declared, o.acknowledged)}`,
+    "  identify: null",
+    "  mitigate: null",
+    `  resolve: ${minutes(o.declared, o.resolved)}`,
+    `issue: "https://github.com/acme/shop/issues/${o.incident}"`,
+    "---",
+    "",
+    `# Post-mortem: ${o.title}`,
+    "",
+  ].join("\n");
+}
+
+/** Files added to the default branch in one commit by a person (e.g. earlier post-mortems, merged). */
+export function commitFiles(fake: FakeGitHub, files: Record<string, string>, author = "alice"): string {
+  const head = fake.refs.get(fake.defaultBranch) as string;
+  const tree = new Map(fake.filesAt(head) ?? []);
+  for (const [path, text] of Object.entries(files)) tree.set(path, text);
+  const oid = fake.commit({
+    message: "Add files",
+    tree: fake.tree(tree),
+    parents: [head],
+    committerEmail: `${author}@example.com`,
+    authorName: author,
+    authorLogin: author,
+  });
+  fake.refs.set(fake.defaultBranch, oid);
+  return oid;
+}
+
+/** `count` earlier post-mortems in docs/postmortems, one a week back from the checkout incident. */
+export function earlierPostmortems(count: number): Record<string, string> {
+  const files: Record<string, string> = {};
+  const severities = ["SEV1", "SEV2", "SEV3", "SEV4"];
+  for (let i = 1; i <= count; i++) {
+    const declared = new Date(Date.parse("2026-11-22T10:00:00Z") - i * 7 * 86_400_000);
+    const iso = (d: Date) => d.toISOString().replace(/\.\d+Z$/, "Z");
+    files[`docs/postmortems/${iso(declared).slice(0, 10)}-incident-${i}.md`] = postmortemText({
+      incident: 1_000 + i,
+      title: `Earlier incident ${i}`,
+      severity: severities[i % 4] as string,
+      declared: iso(declared),
+      acknowledged: iso(new Date(declared.getTime() + (5 + (i % 10)) * 60_000)),
+      resolved: iso(new Date(declared.getTime() + (30 + (i % 50) * 7) * 60_000)),
+    });
+  }
+  return files;
+}
+
+/**
+ * An incident as firebreak leaves it, `declaredMinutesAgo` before `now`: declared by alice with a
+ * severity label, firebreak's tracker and first status, then the records in `after`.
+ */
+export function addIncident(
+  fake: FakeGitHub,
+  number: number,
+  o: {
+    now: Date;
+    severity?: string;
+    declaredMinutesAgo: number;
+    after?: Json[];
+    closedMinutesAgo?: number;
+    stateReason?: "COMPLETED" | "NOT_PLANNED";
+    status?: string;
+    tracker?: boolean;
+  },
+): FakeIssue {
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
+  const severity = o.severity ?? "incident/sev2";
+  const declaredMs = o.now.getTime() - o.declaredMinutesAgo * 60_000;
+  const declared = iso(declaredMs);
+  const timeline = [
+    labeled(severity, declared, "alice"),
+    ...(o.tracker === false
+      ? []
+      : [
+          commentNode({
+            id: number * 100 + 1,
+            by: "firebreak",
+            at: iso(declaredMs + 3_000),
+            body: trackerBody(),
+          }),
+        ]),
+    labeled("incident/investigating", iso(declaredMs + 4_000), "firebreak"),
+    ...(o.after ?? []),
+  ];
+  const closedAt =
+    o.closedMinutesAgo === undefined ? null : iso(o.now.getTime() - o.closedMinutesAgo * 60_000);
+  if (closedAt) timeline.push(closed(closedAt, "bob"));
+  return fake.addIssue({
+    number,
+    title: `Incident ${number}`,
+    body: "Something is broken.",
+    author: { __typename: "User", login: "alice" },
+    state: closedAt ? "CLOSED" : "OPEN",
+    ...(o.stateReason ? { stateReason: o.stateReason } : {}),
+    createdAt: declared,
+    closedAt,
+    labels: [severity, o.status ?? "incident/investigating"],
+    assignees: [],
+    timeline,
+  });
+}
+
+/** `count` open SEV2 incidents declared over half an hour before `now`: nobody on them (`due`), or a commander who updated 5 minutes ago. */
+export function openIncidents(fake: FakeGitHub, count: number, due: boolean, now: Date): void {
+  const before = (minutes: number) =>
+    new Date(now.getTime() - minutes * 60_000).toISOString().replace(/\.\d+Z$/, "Z");
+  for (let i = 0; i < count; i++) {
+    addIncident(fake, 1_000 + i, {
+      now,
+      declaredMinutesAgo: 31 + (i % 7),
+      after: due
+        ? []
+        : [
+            command(10_000_000 + i * 10, "bob", before(30), "/role ic me"),
+            command(10_000_001 + i * 10, "bob", before(5), "/update still looking"),
+          ],
+    });
+  }
+}

@@ -10,6 +10,7 @@ import {
   POSTMORTEM_TIMELINE_QUERY,
 } from "../../src/github/postmortem.js";
 import { PROJECT_QUERY } from "../../src/github/projects.js";
+import { REMINDERS_QUERY } from "../../src/github/reminders.js";
 import { githubSchema } from "./fake-github.js";
 
 const errorsOf = (document: string) => validate(githubSchema(), parse(document)).map((e) => e.message);
@@ -23,6 +24,12 @@ describe("the Action's GraphQL documents against GitHub's schema", () => {
     ["FollowUpPrep", followUpPrepQuery(3)],
     ["ProjectFields", PROJECT_QUERY.organization],
     ["ProjectFields", PROJECT_QUERY.user],
+    ["ReminderSweep", REMINDERS_QUERY],
+    [
+      "FirebreakReminders",
+      batchMutation("FirebreakReminders", [{ field: "addComment", input: { subjectId: "I", body: "b" } }])
+        .query,
+    ],
     [
       "FirebreakFollowUps",
       batchMutation("FirebreakFollowUps", [

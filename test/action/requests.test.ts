@@ -70,6 +70,8 @@ it("closing incident #42 sends exactly these requests", async () => {
           followUpTemplate: "HEAD:.github/firebreak/follow-up.md.hbs",
           postmortemLabel: "incident/postmortem",
           followUpLabel: "incident/follow-up",
+          postmortemDir: "HEAD:docs/postmortems",
+          indexTemplate: "HEAD:.github/firebreak/incident-index.md.hbs",
         },
       }),
     )
@@ -131,6 +133,15 @@ it("closing incident #42 sends exactly these requests", async () => {
             mode: "100644",
             type: "blob",
             content: expect.stringMatching(/^---\nincident: 42\n[\s\S]*\| 1 \| Add an alert .* \| \[#100\]/),
+          },
+          {
+            // The incidents index, in the same commit.
+            path: "docs/postmortems/README.md",
+            mode: "100644",
+            type: "blob",
+            content: expect.stringMatching(
+              /^<!-- firebreak:incident-index -->\n[\s\S]*\| 2026-11-22 \| SEV2 \| \[#42 Checkout returns 500 for card payments\]/,
+            ),
           },
         ],
       }),

@@ -8,9 +8,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { FakeGitHub } from "./fake-github.js";
-import { closedPayload, withCheckoutIncident } from "./fixtures.js";
+import { addIncident, closedPayload, withCheckoutIncident } from "./fixtures.js";
 
-const BUNDLE = new URL("../../action/dist/index.js", import.meta.url).pathname;
+// FIREBREAK_ACTION_BUNDLE tries a build that is not committed yet.
+const BUNDLE =
+  process.env.FIREBREAK_ACTION_BUNDLE || new URL("../../action/dist/index.js", import.meta.url).pathname;
 const run = promisify(execFile);
 
 let fake: FakeGitHub;
@@ -115,4 +117,22 @@ it("the built Action fails with what to fix, and writes nothing on a dry run", a
     "docs/postmortems/2026-11-22-checkout-returns-500-for-card-payments.md",
   );
   expect(dry.summary).toContain("# Post-mortem: Checkout returns 500 for card payments");
+});
+
+it("the built Action sends the reminders on a schedule", async () => {
+  addIncident(fake, 70, { now: new Date(), declaredMinutesAgo: 45 });
+  const result = await runBundle("schedule", { schedule: "*/10 * * * *" }, {});
+
+  expect(result.stdout).not.toContain("::error::");
+  expect(result.code).toBe(0);
+  expect(fake.problems).toEqual([]);
+  expect(fake.requests.map((r) => r.operation)).toEqual(["ReminderSweep", "FirebreakReminders"]);
+  expect(JSON.parse(result.outputs.reminders ?? "[]")).toEqual([
+    { issue: 70, url: "https://github.com/acme/shop/issues/70", reminders: ["response"], posted: true },
+  ]);
+  expect(result.summary).toContain("Incident reminders");
+  const comment = fake.issues.get(70)?.timeline.at(-1);
+  expect(comment?.body).toMatch(
+    /^<!-- firebreak:reminder response=\S+Z -->\n### ⏰ No one has taken this SEV2/,
+  );
 });

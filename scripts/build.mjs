@@ -27,8 +27,9 @@ if (process.argv[2] === "action") {
 } else {
   await build({
     ...common,
-    entryPoints: ["src/index.ts"],
-    outfile: "dist/app.js",
+    // app.js is the Probot app function; main.js the server `npm start` runs (src/main.ts).
+    entryPoints: { app: "src/index.ts", main: "src/main.ts" },
+    outdir: "dist",
     target: "node20",
     packages: "external",
     sourcemap: true,

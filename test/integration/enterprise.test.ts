@@ -1,7 +1,14 @@
 // GitHub Enterprise Server: with `GHE_HOST`, Probot gives the app `https://<host>/api/v3`, and every
-// request (REST and GraphQL) must go there, none to api.github.com.
+// request (REST and GraphQL) must go there, none to api.github.com; the links firebreak writes are
+// the server's. First through nock, then a whole incident on the local GitHub (GHES's shape).
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import nock from "nock";
+import { run } from "probot";
 import { expect, it } from "vitest";
+import { startLocalGitHub } from "../../local-github/index.js";
+import firebreak, { firebreakOctokit } from "../../src/index.js";
+import { SHOP, seedShop } from "../action/app-bundle.js";
 import { contextReply, labeledNode } from "../helpers/graphql.js";
 import { deliver, useFixedClock } from "../helpers/harness.js";
 import { checkoutCommits, TRACKER_ID } from "../helpers/incident.js";
@@ -52,3 +59,83 @@ it("declares an incident against GitHub Enterprise Server: REST under /api/v3, G
   expect(seen.every((line) => / \/api\/(v3\/|graphql$)/.test(line))).toBe(true);
   expect(writes).toEqual([["addLabelsToLabelable"], ["addComment", "addComment"]]);
 });
+
+it("runs a whole incident on GitHub Enterprise Server from GHE_HOST: every request and every link on the server", async () => {
+  nock.enableNetConnect("127.0.0.1");
+  const github = await startLocalGitHub();
+  const { culprit } = seedShop(github);
+  const secret = "ghe-webhook-secret";
+  const port = await freePort();
+  // As `npm start` runs it (src/main.ts), configured for the server by GHE_HOST and GHE_PROTOCOL.
+  const server = await run(firebreak, {
+    env: {
+      APP_ID: String(github.app?.id),
+      PRIVATE_KEY: github.app?.privateKey,
+      WEBHOOK_SECRET: secret,
+      GHE_HOST: github.host,
+      GHE_PROTOCOL: "http",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      LOG_LEVEL: "fatal",
+    },
+    Octokit: firebreakOctokit().defaults((o: Record<string, unknown>) => ({
+      ...o,
+      throttle: { enabled: false },
+    })),
+  });
+  github.setWebhookTarget(`http://127.0.0.1:${port}/api/github/webhooks`, secret);
+  try {
+    const issue = github
+      .as("alice")
+      .openIssue(SHOP, { title: "Checkout returns 500", body: "Card payments fail." });
+    github.as("alice").label(SHOP, issue.number, "incident/sev2");
+    await github.settled();
+    github.as("bob").comment(SHOP, issue.number, "/status identified");
+    await github.settled();
+    const sha7 = (culprit.mergeCommit ?? "").slice(0, 7);
+    github.as("bob").comment(SHOP, issue.number, `/rollback ${sha7} retries pile up`);
+    await github.settled();
+
+    expect(github.problems).toEqual([]);
+    expect(github.deliveries.map((d) => d.status)).toEqual(github.deliveries.map(() => 200));
+    const labels = github.issue(SHOP, issue.number).labels.map((l) => l.name);
+    expect(labels.sort()).toEqual(["incident/identified", "incident/sev2"]);
+    const revert = [...github.repo(SHOP).items.values()].find(
+      (item) => item.kind === "pull" && item.head === `incident-${issue.number}/revert-${sha7}`,
+    );
+    expect(revert?.title).toBe('Revert "Retry card payments on gateway timeouts"');
+
+    // Every request went to the server's API: REST under /api/v3, GraphQL at /api/graphql.
+    expect(github.requests.length).toBeGreaterThan(10);
+    expect(github.requests.filter((r) => !/^\/api\/(v3\/|graphql$)/.test(r.path))).toEqual([]);
+    // Every link firebreak wrote points at the server: the tracker's suspects, the replies, the revert.
+    const bodies = [
+      ...github.comments(SHOP, issue.number).filter((c) => c.author === "firebreak[bot]"),
+      revert,
+    ].map((x) => x?.body ?? "");
+    const links = bodies.flatMap((body) => body.match(/https?:\/\/[^\s)\]>"'`]+/g) ?? []);
+    expect(links.filter((link) => !link.startsWith(`${github.url}/acme/shop/`))).toEqual([]);
+    expect(new Set(links)).toEqual(
+      new Set([
+        `${github.url}/acme/shop/pull/${culprit.number}`,
+        `${github.url}/acme/shop/pull/${revert?.number}`,
+        `${github.url}/acme/shop/commit/${culprit.mergeCommit}`,
+      ]),
+    );
+  } finally {
+    await server.stop();
+    await github.stop();
+  }
+}, 60_000);
+
+/** A free loopback port (Probot's PORT=0 would mean its default, 3000). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}

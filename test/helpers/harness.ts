@@ -53,7 +53,9 @@ export async function deliverComment(
 }
 
 /** A body matcher for one of firebreak's GraphQL documents, by operation name. */
-export function graphqlQuery(name: "IncidentContext" | "MoreTimeline" | "LatestTimeline" | "History" | "FirebreakWrites") {
+export function graphqlQuery(
+  name: "IncidentContext" | "MoreTimeline" | "LatestTimeline" | "History" | "FirebreakWrites",
+) {
   const kind = name === "FirebreakWrites" ? "mutation" : "query";
   return (body: any): boolean =>
     typeof body?.query === "string" && new RegExp(`\\b${kind} ${name}\\b`).test(body.query);

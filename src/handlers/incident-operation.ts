@@ -459,7 +459,9 @@ function suspectsWindow(req: OperationRequest, plan: IncidentPlan, context: Inci
     labels: context.labels.filter((label) => !incidentLabels.has(label)),
   };
   const key = suspectsKey({
-    reference,
+    // To the minute the tracker shows: a declaration is ranked at firebreak's clock, and GitHub records
+    // it a moment later, to the second; the next render must still find that ranking, not read again.
+    reference: new Date(Math.floor(reference.getTime() / 60_000) * 60_000),
     windowMs,
     branch,
     maxShown: config.suspects.max_shown,

@@ -24,7 +24,12 @@ import {
   revertPullRequestTitle,
   shortSha,
 } from "../core/revert.js";
-import type { GitHubClient, RepoRef } from "./client.js";
+import {
+  describeFailure as describeTransient,
+  type GitHubClient,
+  type RepoRef,
+  rateLimitWait,
+} from "./client.js";
 import { statusOf } from "./labels.js";
 
 export type {
@@ -717,6 +722,14 @@ function describeFailure(what: string, error: unknown): string {
   const status = statusOf(error);
   const headers = (error as { response?: { headers?: Record<string, string | undefined> } } | null)?.response
     ?.headers;
+  // A secondary limit lifts after `retry-after`, not at the hourly reset every answer names.
+  if (
+    (status === 403 || status === 429) &&
+    headers?.["x-ratelimit-remaining"] !== "0" &&
+    rateLimitWait(error) !== null
+  ) {
+    return `${what} failed: ${describeTransient(error)}`;
+  }
   if (
     (status === 403 || status === 429) &&
     (headers?.["x-ratelimit-remaining"] === "0" || headers?.["retry-after"])

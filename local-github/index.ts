@@ -203,6 +203,20 @@ export interface Seeder {
   /** A personal (or workflow) token for `login`; `projects` lets it reach Projects boards. */
   token(login: string, o?: { projects?: boolean; token?: string }): string;
   /**
+   * A comment in an issue's past (no webhook), posted at `at`, with its reactions (firebreak's 👍 on
+   * a command it answered): long timelines without sending thousands of webhooks.
+   */
+  comment(
+    fullName: string,
+    number: number,
+    o: {
+      author: string;
+      body: string;
+      at?: string;
+      reactions?: Array<{ content: ReactionContent; user: string }>;
+    },
+  ): Comment;
+  /**
    * A pull request as it stands, without its git history (tests of what reads pull requests):
    * open from `head`, closed, or merged as `mergeCommit` (bringing in `commits`).
    */
@@ -490,6 +504,14 @@ export class LocalGitHub {
       },
       project: (o) => s.addProject(o),
       token: (login, o) => this.token(login, o),
+      comment: (fullName, number, o) =>
+        this.quietly(() =>
+          s.at(o.at, () => {
+            const comment = s.addComment(s.item(this.repo(fullName), number), o.author, o.body);
+            for (const r of o.reactions ?? []) s.react(comment, r.content, r.user);
+            return comment;
+          }),
+        ),
       pullRequest: (fullName, o) =>
         this.quietly(() => {
           const repo = this.repo(fullName);

@@ -854,22 +854,40 @@ class Views {
     if (args.type !== "ISSUE")
       throw new Unmodelled(`the local GitHub searches issues only, not ${args.type}`);
     const query = String(args.query);
-    const tokens = [...query.matchAll(/(-?[\w]+):("[^"]*"|\S+)|"([^"]*)"|(\S+)/g)];
+    // A qualifier's value may be a comma-separated list (`label:"a","b"`: either).
+    const tokens = [
+      ...query.matchAll(/(-?[\w]+):((?:"[^"]*"|[^\s",]+)(?:,(?:"[^"]*"|[^\s",]+))*)|"([^"]*)"|(\S+)/g),
+    ];
     let repos = [...this.store.repos.values()].filter((r) => this.canSee(r));
     const filters: Array<(item: Item) => boolean> = [];
     let inBody = false;
+    let ascending = false;
     const words: string[] = [];
     for (const [, key, rawValue, quoted, word] of tokens) {
-      const value = rawValue?.replace(/^"|"$/g, "");
-      if (key === "repo")
+      const values = [...(rawValue ?? "").matchAll(/"([^"]*)"|([^\s",]+)/g)].map((m) => m[1] ?? m[2] ?? "");
+      const value = values[0];
+      if (key === "label")
+        filters.push((i) =>
+          i.labels.some((l) => values.some((v) => l.name.toLowerCase() === v.toLowerCase())),
+        );
+      else if ((key === "closed" || key === "created") && value) {
+        const when = dateQualifier(value);
+        if (!when) throw new Unmodelled(`the local GitHub's search does not model ${key}:${value}`);
+        filters.push((i) => {
+          const at = key === "closed" ? i.closedAt : i.createdAt;
+          return at !== null && when(Date.parse(at));
+        });
+      } else if (key === "sort") {
+        if (value !== "created-asc" && value !== "created-desc")
+          throw new Unmodelled(`the local GitHub's search does not model sort:${value}`);
+        ascending = value === "created-asc";
+      } else if (key === "repo")
         repos = repos.filter((r) => `${r.owner.login}/${r.name}`.toLowerCase() === value?.toLowerCase());
       else if (key === "is" && (value === "issue" || value === "pr")) {
         const kind = value === "issue" ? "issue" : "pull";
         filters.push((i) => i.kind === kind);
       } else if (key === "is" && (value === "open" || value === "closed"))
         filters.push((i) => i.state === value);
-      else if (key === "label")
-        filters.push((i) => i.labels.some((l) => l.name.toLowerCase() === value?.toLowerCase()));
       else if (key === "in" && value === "body") inBody = true;
       else if (key === "author") filters.push((i) => i.author.toLowerCase() === value?.toLowerCase());
       else if (key) throw new Unmodelled(`the local GitHub's search does not model the qualifier ${key}:`);
@@ -883,6 +901,7 @@ class Views {
         return words.every((w) => text.includes(w));
       })
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.number - a.number);
+    if (ascending) found.reverse();
     return { ...this.connection(info, found, args, (i) => this.itemView(i)), issueCount: found.length };
   }
 
@@ -1162,5 +1181,27 @@ class Views {
           this.credential.installation.account === project.owner;
     if (!allowed) throw new GitHubError(403, "Resource not accessible by integration", "FORBIDDEN");
     return project;
+  }
+}
+
+/** A search date qualifier's test (`>=2026-11-10`, `<2026-11-10T12:00:00Z`, a day): null when not one. */
+function dateQualifier(value: string): ((ms: number) => boolean) | null {
+  const match = /^(>=|<=|>|<)?(\d{4}-\d{2}-\d{2}(?:T[\d:]+Z?)?)$/.exec(value);
+  if (!match) return null;
+  const from = Date.parse(match[2]?.includes("T") ? (match[2] as string) : `${match[2]}T00:00:00Z`);
+  if (Number.isNaN(from)) return null;
+  // A day alone covers the whole day.
+  const to = match[2]?.includes("T") ? from : from + 86_400_000 - 1;
+  switch (match[1]) {
+    case ">=":
+      return (ms) => ms >= from;
+    case ">":
+      return (ms) => ms > to;
+    case "<=":
+      return (ms) => ms <= to;
+    case "<":
+      return (ms) => ms < from;
+    default:
+      return (ms) => ms >= from && ms <= to;
   }
 }

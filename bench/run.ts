@@ -1,498 +1,470 @@
-// `npm run bench`: the real app (src/index.ts in a Probot wired like production) receives webhooks
-// while the in-memory GitHub of the demo (demo/fake-github.ts) answers every request after a fixed
-// latency and records it. Prints one table of requests, sequential round trips, wall time and
-// memory per operation, checks design.md's budgets, and exits non-zero when a budgeted row fails.
-import { performance } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
-import type { Probot } from "probot";
+// `npm run bench`: firebreak's cost, measured the way GitHub drives it. The local GitHub
+// (local-github/) serves the repositories on loopback and answers every request after 25 ms; the
+// real app server runs in its own process (Probot's `run()`, as `npm start`) and hears the local
+// GitHub's signed webhooks; the Action's committed bundle runs as a workflow step would. Prints one
+// table (operation, size, requests, sequential round trips, wall time, peak memory), checks
+// design.md's budgets, and exits non-zero when a row is over its budget or went wrong.
+import { cpus, loadavg } from "node:os";
+import { type RequestRecord, sequentialRoundTrips } from "../local-github/index.js";
 import {
-  createProbot,
-  deliver,
-  type FakeGitHub as Fake,
-  FakeGitHub,
-  type RequestKind,
-  type RequestRecord,
-  type WebhookEvent,
-} from "../demo/fake-github.js";
-import { DEFAULT_LABEL_NAMES } from "../src/core/labels.js";
-import firebreak from "../src/index.js";
-import { benchPostmortems } from "./postmortem.js";
-import { benchRollbacks, ROLLBACK_BUDGET } from "./rollback.js";
+  type ActionRun,
+  BUNDLE,
+  preparePostmortem,
+  prepareReminders,
+  remindedIncidents,
+  runBundle,
+  scheduleEvent,
+  WORKFLOW,
+} from "./action.js";
+import { load, ordinaryEvents } from "./webhook-load.js";
+import {
+  type AppProcess,
+  backdate,
+  type Counting,
+  cpuMs,
+  declared,
+  LATENCY_MS,
+  measureStep,
+  memoryWindow,
+  openIssue,
+  SEV1,
+  type Step,
+  seedChatter,
+  seedRepo,
+  settle,
+  startWorld,
+  type World,
+} from "./world.js";
 
-const LATENCY_MS = 25;
-const SEV2 = "incident/sev2";
-const SEV1 = "incident/sev1";
-const ALL_LABELS = [
-  ...Object.values(DEFAULT_LABEL_NAMES.severity),
-  ...Object.values(DEFAULT_LABEL_NAMES.status),
-];
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-interface Budget {
-  requests: number;
-  roundTrips: number | null;
-}
-
-/** Requests design.md leaves out of every budget; a command's permission check is left out of its own. */
-const NOT_COUNTED: RequestKind[] = ["token", "config", "identity", "label-create"];
-const NOT_COUNTED_FOR_COMMANDS: RequestKind[] = [...NOT_COUNTED, "permission"];
-
-interface Scenario {
+interface Row {
   operation: string;
   size: string;
-  /** design.md's budget for this row, or null where none applies (the note says why). */
-  budget: Budget | null;
-  note?: string;
-  notCounted: RequestKind[];
-  /** Probot's default request throttling, as in production (off elsewhere, as in the tests). */
-  throttle?: boolean;
-  /** The repository and everything before the measured event (played through the app where it matters). */
-  prepare: (fake: Fake, app: Probot) => Promise<WebhookEvent[]>;
-  /** What must have happened for the row to count. */
-  expect?: (fake: Fake, requests: RecordedRun) => string | null;
-}
-
-interface RecordedRun {
-  requests: RecordedRequest[];
-  issue: number;
-}
-
-type RecordedRequest = RequestRecord & { counted: boolean };
-
-interface Run {
-  requests: RecordedRequest[];
-  wallMs: number;
-  peakRss: number;
-  heapDelta: number;
+  /** Requests the budget counts, and all of them. */
+  requests: number;
+  total: number;
+  roundTrips: number;
+  wall: string;
+  memory: string;
+  budget: string;
+  verdict: "pass" | "FAIL" | "—";
   problems: string[];
+  /** The requests, in the order they started. */
+  detail: string;
+  note?: string;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The repository: a shop whose default branch received `mergedPrs` merged pull requests in the
-// 40 hours before now, three deployments, firebreak's labels (or some of them), two people.
+const rows: Row[] = [];
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+const fmt = (n: number) => n.toLocaleString("en-US");
 
-const AREAS = ["checkout", "payments", "search", "catalog", "accounts", "shipping", "emails", "admin"];
-const SPREAD_MS = 40 * 3_600_000;
-const stamp = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
-
-function seed(fake: Fake, o: { mergedPrs: number; labels?: string[]; config?: string | null }): void {
-  const now = Date.now();
-  fake.addCollaborator("alice", "triage");
-  fake.addCollaborator("bob", "maintain");
-  fake.addLabel("bug", { color: "d73a4a" });
-  for (const name of o.labels ?? ALL_LABELS) fake.addLabel(name, { description: "Incident (firebreak)" });
-  for (let i = 0; i < 17; i++) fake.addUser(`dev${i}`);
-  for (let i = 0; i < o.mergedPrs; i++) {
-    const area = AREAS[i % AREAS.length] as string;
-    fake.addMergedPullRequest({
-      sha: (0x1000000 + i).toString(16).padEnd(40, "0"),
-      number: 1000 + i,
-      title: `Improve ${area} handling, part ${i}`,
-      author: `dev${i % 17}`,
-      mergedAt: stamp(now - ((i + 1) * SPREAD_MS) / (o.mergedPrs + 1)),
-      additions: 5 + ((i * 37) % 400),
-      deletions: (i * 13) % 90,
-      files: [`src/${area}/index.ts`, `src/${area}/part${i % 11}.ts`, `test/${area}/part${i % 11}.test.ts`],
-    });
-  }
-  for (const [environment, hoursAgo, i] of [
-    ["production", 3, 0],
-    ["staging", 5, 1],
-    ["production", 27, 2],
-  ] as const) {
-    fake.addDeployment({
-      environment,
-      sha: (0x1000000 + i * 7).toString(16).padEnd(40, "0"),
-      createdAt: stamp(now - hoursAgo * 3_600_000),
-      state: "SUCCESS",
-      environmentUrl: null,
-    });
-  }
-  if (o.config) fake.files.set(".github/incident.yml", o.config);
-}
-
-let currentIssue = 0;
-
-function openIssue(fake: Fake): number {
-  const { issue } = fake.openIssue({
-    author: "alice",
-    title: "Checkout returns 500 for card payments",
-    body: "Card payments fail at checkout since about 14:00.",
-  });
-  currentIssue = issue.number;
-  return issue.number;
-}
-
-/** alice labels a fresh issue sev2: the declaration's webhook. */
-function declareEvent(fake: Fake): WebhookEvent[] {
-  const event = fake.addLabelToIssue(openIssue(fake), SEV2, "alice");
-  return event ? [event] : [];
-}
-
-/** An incident declared through the app beforehand: tracker, checklist, labels as firebreak left them. */
-async function declared(fake: Fake, app: Probot): Promise<number> {
-  for (const event of declareEvent(fake)) await deliver(app, event);
-  fake.takeEchoes();
-  return currentIssue;
-}
-
-function appComments(fake: Fake, issue: number): string[] {
-  return fake.commentsOn(issue).flatMap((c) => (c.author === fake.appLogin ? [c.body] : []));
-}
-
-const postedTrackerAndChecklist = (fake: Fake, run: RecordedRun): string | null => {
-  const [tracker, checklist] = appComments(fake, run.issue);
-  return tracker?.includes("<!-- firebreak:tracker -->") &&
-    checklist?.includes("<!-- firebreak:checklist:respond -->")
-    ? null
-    : "the tracker and then the checklist were not posted";
-};
-
-function commandExpect(check: (fake: Fake, issue: number) => string | null) {
-  return (fake: Fake, run: RecordedRun): string | null => {
-    const comment = fake
-      .commentsOn(run.issue)
-      .filter((c) => c.author === "bob")
-      .at(-1);
-    const reactions = comment ? fake.appReactions(comment) : [];
-    if (reactions.length !== 1 || reactions[0] !== "THUMBS_UP") {
-      return `the command comment's reactions are [${reactions.join(", ")}], not one 👍`;
-    }
-    return check(fake, run.issue);
-  };
-}
-
-const labelsOf = (fake: Fake, issue: number) => fake.issue(issue).labels.map((l) => l.name);
-
-// ---------------------------------------------------------------------------------------------
-
-async function runScenario(scenario: Scenario): Promise<Run> {
-  const fake = new FakeGitHub({ owner: "acme", repo: "shop" }).listen();
-  const probot = await createProbot(fake, firebreak, { throttle: scenario.throttle ?? false });
-  // Preparing through a throttled Probot would take seconds for nothing: an unthrottled one prepares.
-  const preparer = scenario.throttle ? await createProbot(fake, firebreak) : probot;
-  let events: WebhookEvent[] = [];
-  const problems: string[] = [];
-  try {
-    events = await scenario.prepare(fake, preparer);
-  } catch (e) {
-    problems.push(`preparing failed: ${errorText(e)}`);
-  }
-  fake.takeEchoes();
-  problems.push(...fake.problems.splice(0).map((p) => `fake GitHub while preparing: ${p}`));
-  const from = fake.requests.length;
-  fake.latencyMs = LATENCY_MS;
-
-  gc();
-  const base = process.memoryUsage();
-  let peakRss = base.rss;
-  let peakHeap = base.heapUsed;
-  const sample = () => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  };
-  fake.onActivity = sample;
-  const sampler = setInterval(sample, 2);
-  const t0 = performance.now();
-  try {
-    await Promise.all(events.map((event) => deliver(probot, event)));
-  } catch (e) {
-    problems.push(`the app failed: ${errorText(e)}`);
-  }
-  const wallMs = performance.now() - t0;
-  sample();
-  clearInterval(sampler);
-  fake.onActivity = null;
-  fake.stop();
-
-  const requests = fake.requests.slice(from).map((r) => ({
-    ...r,
-    start: r.start - t0,
-    end: r.end - t0,
-    counted: !scenario.notCounted.includes(r.kind),
-  }));
-  problems.push(...fake.problems.map((p) => `fake GitHub: ${p}`));
-  const rejected = fake.problems.some((p) => p.includes("would be rejected by GitHub"));
-  for (const r of requests) {
-    if (r.status >= 400 && r.kind !== "config")
-      problems.push(`error answer: ${r.method} ${r.path} ${r.status}`);
-    // A document GitHub rejects outright is reported once, above.
-    if (rejected && r.errors) continue;
-    for (const w of r.writes ?? [])
-      if (!w.ok) problems.push(`GitHub did not carry out ${w.field}: ${w.error}`);
-    if (r.errors && !r.writes) problems.push(`GraphQL ${r.operation}: ${r.errors.join("; ")}`);
-  }
-  if (problems.length === 0 && scenario.expect) {
-    const unmet = scenario.expect(fake, { requests, issue: currentIssue });
-    if (unmet) problems.push(unmet);
-  }
-  return { requests, wallMs, peakRss, heapDelta: peakHeap - base.heapUsed, problems: [...new Set(problems)] };
-}
-
-/** The first line of what went wrong (Probot's error carries the whole webhook event after it). */
 function errorText(error: unknown): string {
-  const first = (error instanceof AggregateError ? error.errors[0] : error) ?? error;
-  const text = (first instanceof Error ? first.message : String(first)).split("\n")[0] ?? "";
+  const text = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
   return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }
 
-/** The longest chain of requests, each started after the previous one was answered. */
-function sequentialRoundTrips(requests: RecordedRequest[]): number {
-  const sorted = [...requests].sort((a, b) => a.start - b.start);
-  const chain: number[] = [];
-  sorted.forEach((r, i) => {
-    let before = 0;
-    for (let j = 0; j < i; j++) {
-      const prev = sorted[j] as RecordedRequest;
-      if (prev.end <= r.start) before = Math.max(before, chain[j] as number);
-    }
-    chain.push(before + 1);
-  });
-  return Math.max(0, ...chain);
-}
-
-interface Row {
-  scenario: Scenario;
-  run: Run;
-  counted: number;
-  total: number;
-  excluded: Record<string, number>;
-  roundTrips: number;
-  verdict: "PASS" | "FAIL" | "info" | "ERROR";
-}
-
-function evaluate(scenario: Scenario, run: Run): Row {
-  const counted = run.requests.filter((r) => r.counted);
-  const excluded: Record<string, number> = {};
-  for (const r of run.requests) if (!r.counted) excluded[r.kind] = (excluded[r.kind] ?? 0) + 1;
-  const roundTrips = sequentialRoundTrips(counted);
-  let verdict: Row["verdict"] = "info";
-  if (run.problems.length > 0) verdict = "ERROR";
-  else if (scenario.budget) {
-    const { requests, roundTrips: maxTrips } = scenario.budget;
-    verdict = counted.length <= requests && (maxTrips === null || roundTrips <= maxTrips) ? "PASS" : "FAIL";
+/** Alike things in a row, grouped: `show` gets each group's items. */
+function runs<T>(items: T[], key: (item: T) => string, show: (group: T[]) => string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < items.length; ) {
+    let j = i;
+    while (j < items.length && key(items[j] as T) === key(items[i] as T)) j++;
+    out.push(...show(items.slice(i, j)));
+    i = j;
   }
-  return {
-    scenario,
-    run,
-    counted: counted.length,
-    total: run.requests.length,
-    excluded,
-    roundTrips,
-    verdict,
-  };
+  return out;
 }
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** The requests in the order they started; a run of more than three alike ones (a timeline's pages) once. */
+function describe(requests: RequestRecord[], start: number): string {
+  const fields = (r: RequestRecord) =>
+    runs(
+      r.writes ?? [],
+      (w) => w.field,
+      (group) => [group.length > 1 ? `${group[0]?.field} ×${group.length}` : `${group[0]?.field}`],
+    ).join(", ");
+  const what = (r: RequestRecord) =>
+    r.operation
+      ? `graphql ${r.operation}${r.writes ? ` [${fields(r)}]` : ""}`
+      : `${r.method} ${decodeURIComponent(r.path.split("?")[0] ?? "")
+          .replace("/api/v3", "")
+          .replace(/^\/repos\/[^/]+\/[^/]+/, "")}`;
+  const at = (r: RequestRecord) => `@${Math.round(r.start - start)}ms`;
+  // An answer that took the local GitHub itself a while (a long history, a big tree) says so.
+  const took = (r: RequestRecord) =>
+    r.end - r.start > LATENCY_MS + 75 ? ` (answered in ${fmt(Math.round(r.end - r.start))} ms)` : "";
+  const sorted = [...requests].sort((a, b) => a.start - b.start);
+  return runs(sorted, what, (group) => {
+    const first = group[0] as RequestRecord;
+    const last = group.at(-1) as RequestRecord;
+    return group.length > 3
+      ? [`${what(first)} ×${group.length} (${at(first)}–${at(last)})`]
+      : group.map((r) => `${what(r)} ${at(r)}${took(r)}`);
+  }).join(", ");
+}
 
-function budgetText(budget: Budget | null): string {
+// ---------------------------------------------------------------------------------------------
+// Rows for the app: a step through the real server.
+
+interface AppBudget {
+  /** Counted requests at most (or only `check`). */
+  requests?: number;
+  roundTrips?: number;
+  /** Another check, beyond the counts: what is wrong, or null. */
+  check?: (step: Step) => string | null;
+  text?: string;
+}
+
+async function appRow(
+  world: World,
+  spec: {
+    operation: string;
+    /** A function when the size is known only once the step has run. */
+    size: string | (() => string);
+    budget: AppBudget | null;
+    counting: Counting;
+    app?: AppProcess;
+    note?: string;
+    /** Sets the scene (through the app where it matters); returns what the person does. */
+    prepare: () => Promise<() => unknown>;
+    /** What must have happened: null, or what did not. */
+    expect?: (step: Step) => string | null;
+  },
+): Promise<Step | null> {
+  let act: () => unknown;
+  try {
+    act = await spec.prepare();
+  } catch (error) {
+    rows.push({
+      operation: spec.operation,
+      size: typeof spec.size === "string" ? spec.size : "",
+      requests: 0,
+      total: 0,
+      roundTrips: 0,
+      wall: "—",
+      memory: "—",
+      budget: budgetText(spec.budget),
+      verdict: "FAIL",
+      problems: [`preparing failed: ${errorText(error)}`],
+      detail: "",
+    });
+    return null;
+  }
+  const step = await measureStep(world, {
+    act,
+    counting: spec.counting,
+    ...(spec.app ? { app: spec.app } : {}),
+  });
+  const problems = [...step.problems];
+  if (problems.length === 0 && spec.expect) {
+    const unmet = spec.expect(step);
+    if (unmet) problems.push(unmet);
+  }
+  let verdict: Row["verdict"] = spec.budget ? "pass" : "—";
+  if (spec.budget) {
+    const { requests, roundTrips, check } = spec.budget;
+    if (requests !== undefined && step.counted.length > requests)
+      problems.push(`${step.counted.length} requests, over the budget of ${requests}`);
+    if (roundTrips !== undefined && step.roundTrips > roundTrips)
+      problems.push(`${step.roundTrips} sequential round trips, over the budget of ${roundTrips}`);
+    const extra = check?.(step);
+    if (extra) problems.push(extra);
+  }
+  if (problems.length > 0) verdict = "FAIL";
+  const t0 = step.requests[0]?.start ?? 0;
+  rows.push({
+    operation: spec.operation,
+    size: typeof spec.size === "string" ? spec.size : spec.size(),
+    requests: step.counted.length,
+    total: step.requests.length,
+    roundTrips: step.roundTrips,
+    wall: `${fmt(Math.round(step.wallMs))} ms`,
+    memory: `${mb(step.memory.peak)} (+${mb(Math.max(0, step.memory.peak - step.memory.before))})${step.memory.exact ? "" : " ~"}`,
+    budget: budgetText(spec.budget),
+    verdict,
+    problems,
+    detail: describe(step.counted, t0),
+    ...(spec.note ? { note: spec.note } : {}),
+  });
+  return step;
+}
+
+function budgetText(budget: AppBudget | null): string {
   if (!budget) return "—";
-  return budget.roundTrips === null
+  if (budget.text) return budget.text;
+  if (budget.requests === undefined) return "—";
+  return budget.roundTrips === undefined
     ? `≤ ${budget.requests} req`
     : `≤ ${budget.requests} req, ≤ ${budget.roundTrips} RT`;
 }
 
-function printTable(rows: Row[]): void {
-  const header = [
-    "operation",
-    "size",
-    "requests (budgeted)",
-    "requests (total: + token, config, identity, permission, label creation)",
-    "sequential round trips",
-    "wall time",
-    "peak RSS / heap delta",
-    "budget",
-    "result",
-  ];
-  const cells = rows.map((row) => [
-    row.scenario.operation,
-    row.scenario.size,
-    String(row.counted),
-    `${row.total}${
-      row.total > row.counted
-        ? ` (${Object.entries(row.excluded)
-            .map(([k, n]) => `${n} ${k}`)
-            .join(", ")})`
-        : ""
-    }`,
-    String(row.roundTrips),
-    `${Math.round(row.run.wallMs)} ms`,
-    `${mb(row.run.peakRss)} / +${mb(Math.max(0, row.run.heapDelta))}`,
-    budgetText(row.scenario.budget),
-    row.verdict,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
-  const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i] as number)).join(" | ")} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-  for (const c of cells) console.log(line(c));
+// What the app left on GitHub.
+
+function appComments(world: World, fullName: string, issue: number): string[] {
+  return world.github.comments(fullName, issue).flatMap((c) => (c.author === world.bot ? [c.body] : []));
 }
 
-function describeRequests(row: Row): string {
-  return row.run.requests
-    .filter((r) => r.counted)
-    .sort((a, b) => a.start - b.start)
-    .map((r) => {
-      const what = r.operation
-        ? `graphql ${r.operation}${r.writes ? ` [${r.writes.map((w) => w.field).join(", ")}]` : ""}`
-        : `${r.method} ${r.path.replace("/repos/acme/shop", "")}`;
-      return `${what} @${Math.round(r.start)}ms`;
-    })
-    .join(", ");
+function labelsOf(world: World, fullName: string, issue: number): string[] {
+  return world.github.issue(fullName, issue).labels.map((l) => l.name);
+}
+
+/** bob's last comment got exactly one reaction from the app, a 👍; then `check`. */
+function answered(
+  world: World,
+  fullName: string,
+  issue: () => number,
+  check: () => string | null = () => null,
+) {
+  return (): string | null => {
+    const comment = world.github
+      .comments(fullName, issue())
+      .filter((c) => c.author === "bob")
+      .at(-1);
+    const reactions = comment?.reactions.filter((r) => r.user === world.bot).map((r) => r.content) ?? [];
+    if (reactions.length !== 1 || reactions[0] !== "THUMBS_UP")
+      return `the command comment's reactions are [${reactions.join(", ")}], not one 👍`;
+    return check();
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows for the Action: its bundle in a child process.
+
+function actionRow(
+  spec: { operation: string; size: string; budget: number; budgetText: string; note?: string },
+  run: ActionRun,
+  problems: string[],
+): void {
+  const all = [...run.problems, ...problems];
+  if (run.requests.length > spec.budget)
+    all.push(`${run.requests.length} requests, over the budget of ${spec.budget}`);
+  const t0 = run.requests[0]?.start ?? 0;
+  rows.push({
+    operation: spec.operation,
+    size: spec.size,
+    requests: run.requests.length,
+    total: run.requests.length,
+    roundTrips: sequentialRoundTrips(run.requests),
+    wall: `${fmt(Math.round(run.wallMs))} ms`,
+    memory: run.maxRss ? mb(run.maxRss) : "—",
+    budget: spec.budgetText,
+    verdict: all.length > 0 ? "FAIL" : "pass",
+    problems: all,
+    detail: describe(run.requests, t0),
+    ...(spec.note ? { note: spec.note } : {}),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 
+function printTable(): void {
+  const header = [
+    "operation",
+    "size",
+    "requests",
+    "sequential round trips",
+    "wall time",
+    "peak memory",
+    "budget",
+    "result",
+  ];
+  const cells = rows.map((r) => [
+    r.operation,
+    r.size,
+    r.total > r.requests ? `${r.requests} (${r.total} in all)` : String(r.requests),
+    String(r.roundTrips),
+    r.wall,
+    r.memory,
+    r.budget,
+    r.verdict,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const right = new Set([2, 3, 4, 5]);
+  const line = (values: string[]) =>
+    `| ${values.map((v, i) => (right.has(i) ? v.padStart(widths[i] as number) : v.padEnd(widths[i] as number))).join(" | ")} |`;
+  console.log(line(header));
+  console.log(
+    `|${widths.map((w, i) => (right.has(i) ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`,
+  );
+  for (const c of cells) console.log(line(c));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const started = performance.now();
 console.log(
-  `firebreak bench: the real app through probot.receive; every GitHub request answered by the in-memory GitHub (demo/fake-github.ts) after ${LATENCY_MS} ms\n`,
+  `firebreak bench: the real app server (Probot's run(), as \`npm start\`, in its own process, over signed webhooks) and the Action's committed bundle (${BUNDLE.replace(`${process.cwd()}/`, "")}) against the local GitHub on loopback, ${LATENCY_MS} ms of latency added to every request. ${cpus().length} cores, load average ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(", ")}.\n`,
 );
 
-// Warm-up (module initialisation, GitHub's GraphQL schema, JIT): not reported.
-await runScenario({
-  operation: "warm-up",
-  size: "",
-  budget: null,
-  notCounted: NOT_COUNTED,
-  prepare: async (fake) => {
-    seed(fake, { mergedPrs: 10 });
-    return declareEvent(fake);
-  },
-});
+const world = await startWorld();
+const gh = world.github;
+const throttled = world.throttled;
 
-const rows: Row[] = [];
-const run = async (scenario: Scenario): Promise<Row> => {
-  const row = evaluate(scenario, await runScenario(scenario));
-  rows.push(row);
-  return row;
-};
+try {
+  // Warm-up (each process's first webhook: module initialisation, templates, JIT): not reported.
+  const warm = seedRepo(world, "warm-up", { mergedPrs: 10 }).fullName;
+  gh.as("bob").comment(warm, await declared(world, warm), "/status identified warming up");
+  await settle(world);
+  await measureStep(world, {
+    app: throttled,
+    counting: "operation",
+    act: () => gh.as("alice").label(warm, openIssue(world, warm), "incident/sev2"),
+  });
 
-const declaration = (mergedPrs: number, over: Partial<Scenario> = {}): Scenario => ({
-  operation: "declare (label sev2)",
-  size: `${mergedPrs.toLocaleString("en-US")} merged PRs`,
-  budget: { requests: 5, roundTrips: 3 },
-  notCounted: NOT_COUNTED,
-  prepare: async (fake) => {
-    seed(fake, { mergedPrs });
-    return declareEvent(fake);
-  },
-  expect: postedTrackerAndChecklist,
-  ...over,
-});
+  const shop = seedRepo(world, "shop", { mergedPrs: 100 }).fullName;
 
-const command = (o: {
-  operation: string;
-  body: string;
-  expect: (fake: Fake, issue: number) => string | null;
-  throttle?: boolean;
-  note?: string;
-}): Scenario => ({
-  operation: o.operation,
-  size: `sev2 incident, 100 merged PRs${o.throttle ? ", default throttling" : ""}`,
-  budget: o.throttle ? null : { requests: 4, roundTrips: null },
-  notCounted: NOT_COUNTED_FOR_COMMANDS,
-  ...(o.throttle ? { throttle: true } : {}),
-  ...(o.note ? { note: o.note } : {}),
-  prepare: async (fake, app) => {
-    seed(fake, { mergedPrs: 100 });
-    const issue = await declared(fake, app);
-    return [fake.commentOn(issue, "bob", o.body).webhook];
-  },
-  expect: commandExpect(o.expect),
-});
+  await appRow(world, {
+    operation: "event on a non-incident issue",
+    size: "label `bug`",
+    budget: { requests: 0 },
+    counting: "everything",
+    prepare: async () => {
+      const issue = openIssue(world, shop);
+      return () => gh.as("alice").label(shop, issue, "bug");
+    },
+  });
+  await appRow(world, {
+    operation: "event on a non-incident issue",
+    size: "comment `/status identified`",
+    budget: { requests: 0 },
+    counting: "everything",
+    prepare: async () => {
+      const issue = openIssue(world, shop);
+      return () => gh.as("bob").comment(shop, issue, "/status identified");
+    },
+  });
 
-await run({
-  operation: "label event, non-incident issue",
-  size: "label `bug`",
-  budget: { requests: 0, roundTrips: null },
-  notCounted: [],
-  prepare: async (fake) => {
-    seed(fake, { mergedPrs: 100 });
-    const event = fake.addLabelToIssue(openIssue(fake), "bug", "alice");
-    return event ? [event] : [];
-  },
-});
-await run({
-  operation: "command comment, non-incident issue",
-  size: "`/status identified`",
-  budget: { requests: 0, roundTrips: null },
-  notCounted: [],
-  prepare: async (fake) => {
-    seed(fake, { mergedPrs: 100 });
-    return [fake.commentOn(openIssue(fake), "bob", "/status identified").webhook];
-  },
-});
-await run(
-  declaration(0, {
+  // Declarations: alice labels an open issue sev2.
+  const declaration = async (o: {
+    repo: string;
+    size: string;
+    mergedPrs: number;
+    labels?: "severities";
+    config?: string;
+    budget?: AppBudget | null;
+    note?: string;
+    app?: AppProcess;
+  }) => {
+    let fullName = o.repo;
+    let issue = 0;
+    await appRow(world, {
+      operation: "declare an incident (label sev2)",
+      size: o.size,
+      budget: o.budget === undefined ? { requests: 5, roundTrips: 3 } : o.budget,
+      counting: "operation",
+      ...(o.app ? { app: o.app } : {}),
+      ...(o.note ? { note: o.note } : {}),
+      prepare: async () => {
+        if (o.repo !== shop)
+          fullName = seedRepo(world, o.repo, {
+            mergedPrs: o.mergedPrs,
+            ...(o.labels ? { labels: o.labels } : {}),
+            ...(o.config ? { config: o.config } : {}),
+          }).fullName;
+        issue = openIssue(world, fullName);
+        return () => gh.as("alice").label(fullName, issue, "incident/sev2");
+      },
+      expect: () => {
+        const [tracker, checklist] = appComments(world, fullName, issue);
+        return tracker?.includes("<!-- firebreak:tracker -->") &&
+          checklist?.includes("<!-- firebreak:checklist:respond -->")
+          ? null
+          : "the tracker and then the checklist were not posted";
+      },
+    });
+  };
+  await declaration({
+    repo: "first-use",
     size: "0 merged PRs, first use (status labels missing)",
-    prepare: async (fake) => {
-      seed(fake, { mergedPrs: 0, labels: [SEV1, SEV2, "incident/sev3", "incident/sev4"] });
-      return declareEvent(fake);
-    },
-  }),
-);
-await run(declaration(0));
-await run(declaration(100));
-await run(declaration(2_000, { size: "2,000 merged PRs (max_scanned 100)" }));
-await run(
-  declaration(2_000, {
-    size: "2,000 merged PRs, max_scanned 1000",
+    mergedPrs: 0,
+    labels: "severities",
+  });
+  await declaration({ repo: "no-history", size: "0 merged PRs", mergedPrs: 0 });
+  await declaration({ repo: shop, size: "100 merged PRs", mergedPrs: 100 });
+  await declaration({ repo: "busy", size: "2,000 merged PRs", mergedPrs: 2_000 });
+  await declaration({
+    repo: "busy-scanned",
+    size: "2,000 merged PRs, `max_scanned: 1000`",
+    mergedPrs: 2_000,
+    config: "suspects:\n  max_scanned: 1000\n",
     budget: null,
-    note: "config `suspects: { max_scanned: 1000 }` opts into 10 history pages; the budget is for the default",
-    prepare: async (fake) => {
-      seed(fake, { mergedPrs: 2_000, config: "suspects:\n  max_scanned: 1000\n" });
-      return declareEvent(fake);
+    note: "the config opts into 10 pages of history; design.md's budget is for the default (100)",
+  });
+
+  let escalated = 0;
+  await appRow(world, {
+    operation: "escalate (label sev1)",
+    size: "100 merged PRs, suspects cached",
+    budget: null,
+    counting: "operation",
+    note: "design.md sets no budget for an escalation",
+    prepare: async () => {
+      escalated = await declared(world, shop);
+      return () => gh.as("bob").label(shop, escalated, SEV1);
     },
-  }),
-);
-await run({
-  operation: "escalate (label sev1)",
-  size: "100 merged PRs, suspects cached",
-  budget: null,
-  note: "design.md sets no budget for an escalation",
-  notCounted: NOT_COUNTED,
-  prepare: async (fake, app) => {
-    seed(fake, { mergedPrs: 100 });
-    const issue = await declared(fake, app);
-    const event = fake.addLabelToIssue(issue, SEV1, "bob");
-    return event ? [event] : [];
-  },
-  expect: (fake, r) => {
-    if (r.requests.some((q) => q.operation === "History"))
-      return "the suspects were read again instead of from the tracker's cache";
-    if (!r.requests.some((q) => q.writes?.some((w) => w.field === "updateIssueComment" && w.ok)))
-      return "the tracker was not updated";
-    return appComments(fake, r.issue).some((c) => c.includes("firebreak:escalation"))
+    expect: (step) => {
+      if (step.requests.some((r) => r.operation === "History"))
+        return "the suspects were read again instead of from the tracker's cache";
+      if (!step.requests.some((r) => r.writes?.some((w) => w.field === "updateIssueComment" && w.ok)))
+        return "the tracker was not updated";
+      return appComments(world, shop, escalated).some((c) => c.includes("firebreak:escalation"))
+        ? null
+        : "no escalation notice was posted";
+    },
+  });
+
+  // Commands: bob comments on a declared SEV2 incident.
+  const command = async (o: {
+    operation: string;
+    body: string;
+    check: (issue: number) => string | null;
+    app?: AppProcess;
+    budget?: AppBudget | null;
+    size?: string;
+    note?: string;
+  }) => {
+    let issue = 0;
+    await appRow(world, {
+      operation: o.operation,
+      size: o.size ?? "SEV2 incident, 100 merged PRs",
+      budget: o.budget === undefined ? { requests: 4 } : o.budget,
+      counting: "command",
+      ...(o.app ? { app: o.app } : {}),
+      ...(o.note ? { note: o.note } : {}),
+      prepare: async () => {
+        issue = await declared(world, shop);
+        return () => gh.as("bob").comment(shop, issue, o.body);
+      },
+      expect: answered(
+        world,
+        shop,
+        () => issue,
+        () => o.check(issue),
+      ),
+    });
+  };
+  const statusIs = (status: string, off: string) => (issue: number) => {
+    const labels = labelsOf(world, shop, issue);
+    return labels.includes(status) && !labels.includes(off)
       ? null
-      : "no escalation notice was posted";
-  },
-});
-await run(
-  command({
+      : `the status labels are wrong: ${labels.join(", ")}`;
+  };
+  await command({
     operation: "command `/status identified`",
     body: "/status identified connection pool exhausted",
-    expect: (fake, issue) =>
-      labelsOf(fake, issue).includes("incident/identified") &&
-      !labelsOf(fake, issue).includes("incident/investigating")
-        ? null
-        : `the status labels are wrong: ${labelsOf(fake, issue).join(", ")}`,
-  }),
-);
-await run(
-  command({
+    check: statusIs("incident/identified", "incident/investigating"),
+  });
+  await command({
     operation: "command `/status monitoring`",
     body: "/status monitoring rollback is out",
-    expect: (fake, issue) =>
-      appComments(fake, issue).some((c) => c.includes("<!-- firebreak:checklist:verify -->"))
+    check: (issue) =>
+      appComments(world, shop, issue).some((c) => c.includes("<!-- firebreak:checklist:verify -->"))
         ? null
         : "the verification checklist was not posted",
-  }),
-);
-await run(
-  command({
+  });
+  await command({
     operation: "comment of 5 commands",
     body: [
       "/role ic me",
@@ -501,99 +473,357 @@ await run(
       "/note paged the gateway vendor",
       "/update rolling back #1042 now",
     ].join("\n"),
-    expect: (fake, issue) => {
-      const replies = appComments(fake, issue).filter((c) => c.includes("<!-- firebreak:reply:"));
-      if (!fake.issue(issue).assignees.includes("bob")) return "@bob was not assigned";
-      if (!labelsOf(fake, issue).includes("incident/identified")) return "the status was not changed";
+    check: (issue) => {
+      const replies = appComments(world, shop, issue).filter((c) => c.includes("<!-- firebreak:reply:"));
+      if (!gh.issue(shop, issue).assignees.includes("bob")) return "@bob was not assigned";
+      if (!labelsOf(world, shop, issue).includes("incident/identified")) return "the status was not changed";
       return replies.length === 1 && replies[0]?.includes("Status update")
         ? null
         : `expected one reply with the status update, got ${replies.length}`;
     },
-  }),
-);
-await run(
-  command({
+  });
+  await command({
     operation: "command `/help`",
     body: "/help",
-    expect: (fake, issue) =>
-      appComments(fake, issue).some((c) => c.includes("firebreak commands")) ? null : "no help was posted",
-  }),
-);
-// Production runs Probot's default throttling: GraphQL requests and writes wait in one queue, 1 s apart.
-await run(
-  declaration(100, {
+    check: (issue) =>
+      appComments(world, shop, issue).some((c) => c.includes("firebreak commands"))
+        ? null
+        : "no help was posted",
+  });
+
+  // /rollback: a merged pull request touching 1, 100 or 1,000 files, a later change on top.
+  for (const files of [1, 100, 1_000]) {
+    const fullName = `acme/rollback-${files}`;
+    let issue = 0;
+    let culprit = "";
+    const isRevert = (r: RequestRecord) => r.route !== "POST /graphql" || r.operation === "RevertTarget";
+    await appRow(world, {
+      operation: "command `/rollback <sha>`",
+      size: `a merged PR touching ${fmt(files)} file${files === 1 ? "" : "s"}`,
+      budget: {
+        requests: 4 + 9,
+        text: "≤ 4 + ≤ 9 req",
+        check: (step) => {
+          const revert = step.counted.filter(isRevert).length;
+          const rest = step.counted.length - revert;
+          if (revert > 9) return `the revert took ${revert} requests, over its budget of 9`;
+          return rest > 4
+            ? `the command took ${rest} requests besides the revert, over its budget of 4`
+            : null;
+        },
+      },
+      counting: "command",
+      note: "a command (≤ 4 beyond the permission check) plus the revert (≤ 9)",
+      prepare: async () => {
+        seedRepo(world, `rollback-${files}`, { mergedPrs: 10 });
+        gh.seed.collaborator(fullName, "carol", "write");
+        const now = Date.now();
+        const pull = gh.seed.mergedPullRequest(fullName, {
+          title: `Generate ${fmt(files)} files`,
+          author: "carol",
+          branch: "carol/generate",
+          at: iso(now - 2 * 3_600_000),
+          files: Object.fromEntries(
+            Array.from({ length: files }, (_, i) => [`src/gen/file-${i}.ts`, `export const v${i} = ${i};\n`]),
+          ),
+        });
+        culprit = pull.mergeCommit as string;
+        gh.seed.mergedPullRequest(fullName, {
+          title: "More on the README",
+          author: "bob",
+          branch: "bob/readme",
+          at: iso(now - 3_600_000),
+          files: { "README.md": "# shop\n\nMore docs.\n" },
+        });
+        issue = await declared(world, fullName);
+        return () =>
+          gh
+            .as("bob")
+            .comment(fullName, issue, `/rollback ${culprit.slice(0, 7)} the generated files broke checkout`);
+      },
+      expect: answered(
+        world,
+        fullName,
+        () => issue,
+        () => {
+          const repo = gh.repo(fullName);
+          const pull = [...repo.items.values()].find(
+            (i) => i.kind === "pull" && i.head.startsWith(`incident-${issue}/revert-`),
+          );
+          if (pull?.kind !== "pull") return "no revert pull request was opened";
+          const head = repo.git.readCommit(gh.store.headOf(pull));
+          const expected = repo.git.revertTree(culprit, head?.parents[0] ?? "");
+          return expected !== null && head?.tree === expected
+            ? null
+            : "the revert's tree is not what `git revert -m 1` gives";
+        },
+      ),
+    });
+  }
+
+  // A long incident: 10,000 records seeded straight into the local GitHub after its declaration.
+  const long = seedRepo(world, "long-incident", { mergedPrs: 10 }).fullName;
+  let longIssue = 0;
+  let records = 0;
+  await appRow(world, {
+    operation: "command `/status identified`, first after the timeline grew",
+    size: () => `${fmt(records)} timeline records, no checkpoint yet`,
+    budget: {
+      text: "≤ 4 + ⌈N/100⌉ req",
+      check: (step) => {
+        const bound = 4 + Math.ceil(records / 100);
+        return step.counted.length > bound ? `${step.counted.length} requests, over ${bound}` : null;
+      },
+    },
+    counting: "command",
+    note: "reads the whole timeline once (a request per 100 records: README, Cost) and leaves a checkpoint in the tracker",
+    prepare: async () => {
+      longIssue = await declared(world, long);
+      const issue = gh.issue(long, longIssue);
+      backdate(issue, 4 * 3_600_000);
+      // The tracker ranked the suspects for the declaration's first time: a note has them ranked
+      // again for its time now, and moves back to a minute after it.
+      const noted = issue.timeline.length;
+      gh.as("bob").comment(long, longIssue, "/note paged the database team");
+      await settle(world);
+      backdate(issue, 4 * 3_600_000 - 60_000, noted);
+      await seedChatter(
+        world,
+        issue,
+        9_999 - issue.timeline.length, // 10,000 with the command's own comment
+        Date.parse(issue.timeline.at(-1)?.at ?? "") + 60_000,
+      );
+      return () => {
+        gh.as("bob").comment(long, longIssue, "/status identified the retry loop exhausts the pool");
+        records = issue.timeline.length;
+      };
+    },
+    expect: answered(
+      world,
+      long,
+      () => longIssue,
+      () => {
+        const tracker = appComments(world, long, longIssue).find((c) =>
+          c.includes("<!-- firebreak:tracker -->"),
+        );
+        return tracker?.includes("<!-- firebreak:replay ") ? null : "the tracker carries no checkpoint";
+      },
+    ),
+  });
+  await appRow(world, {
+    operation: "command `/role ic me`, the next one",
+    size: () => `${fmt(records)} timeline records, checkpoint in the tracker`,
+    budget: { requests: 4 },
+    counting: "command",
+    prepare: async () => () => {
+      gh.as("bob").comment(long, longIssue, "/role ic me");
+      records = gh.issue(long, longIssue).timeline.length;
+    },
+    expect: (step) => {
+      if (step.requests.some((r) => r.operation === "MoreTimeline"))
+        return "the whole timeline was read again";
+      return answered(
+        world,
+        long,
+        () => longIssue,
+        () => (gh.issue(long, longIssue).assignees.includes("bob") ? null : "@bob was not assigned"),
+      )();
+    },
+  });
+
+  // Production's setting: Probot's throttling spaces an installation's GraphQL requests and writes ≥ 1 s apart.
+  const throttleNote = "Probot's default throttling (production): GraphQL requests and writes ≥ 1 s apart";
+  await declaration({
+    repo: shop,
     size: "100 merged PRs, default throttling",
-    throttle: true,
+    mergedPrs: 100,
     budget: null,
-    note: "production setting: @octokit/plugin-throttling spaces GraphQL requests and writes ≥ 1 s apart",
-  }),
-);
-await run(
-  command({
+    app: throttled,
+    note: throttleNote,
+  });
+  await command({
     operation: "command `/status identified`",
     body: "/status identified connection pool exhausted",
-    throttle: true,
-    note: "production setting: @octokit/plugin-throttling spaces GraphQL requests and writes ≥ 1 s apart",
-    expect: (fake, issue) =>
-      labelsOf(fake, issue).includes("incident/identified") ? null : "the status was not changed",
-  }),
-);
+    size: "SEV2 incident, 100 merged PRs, default throttling",
+    check: statusIs("incident/identified", "incident/investigating"),
+    app: throttled,
+    budget: null,
+    note: throttleNote,
+  });
 
-printTable(rows);
-console.log(
-  "\nPeak RSS includes GitHub's GraphQL schema, which the fake GitHub builds once to validate every document the app sends.",
-);
-console.log("\nBudgeted requests per row, in the order they started:");
+  // The Action: the post-mortem on issues.closed.
+  const workflowToken = gh.seed.token(WORKFLOW);
+  for (const events of [30, 300, 3_000, 10_000]) {
+    const spec = {
+      operation: "the Action: post-mortem (issues.closed)",
+      size: `${fmt(events)} timeline events, 100 earlier post-mortems`,
+      budget: Math.ceil(events / 100) + 10,
+      budgetText: "≤ ⌈N/100⌉ + 10 req",
+    };
+    try {
+      const setup = await preparePostmortem(world, events);
+      const run = await runBundle(world, {
+        fullName: setup.fullName,
+        event: "issues",
+        payload: setup.payload,
+        token: workflowToken,
+      });
+      const problems: string[] = [];
+      const pull = [...gh.repo(setup.fullName).items.values()].find(
+        (i) => i.kind === "pull" && i.head === `incident-${setup.issue}/postmortem`,
+      );
+      if (!pull) problems.push("no post-mortem pull request was opened");
+      const followUps = [...gh.repo(setup.fullName).items.values()].filter((i) =>
+        i.labels.some((l) => l.name === "incident/follow-up"),
+      );
+      if (followUps.length !== 2) problems.push(`${followUps.length} follow-up issues, not 2`);
+      actionRow(
+        { ...spec, size: `${fmt(setup.events)} timeline events, 100 earlier post-mortems` },
+        run,
+        problems,
+      );
+    } catch (error) {
+      rows.push({
+        ...spec,
+        requests: 0,
+        total: 0,
+        roundTrips: 0,
+        wall: "—",
+        memory: "—",
+        budget: spec.budgetText,
+        verdict: "FAIL",
+        problems: [`preparing failed: ${errorText(error)}`],
+        detail: "",
+      });
+    }
+  }
+
+  // The Action: the reminders sweep on its schedule.
+  for (const [incidents, due] of [
+    [0, false],
+    [10, false],
+    [200, false],
+    [10, true],
+    [200, true],
+  ] as const) {
+    const spec = {
+      operation: "the Action: reminders sweep (schedule)",
+      size: `${incidents} open incidents, ${due ? "a reminder due on each" : "nothing due"}`,
+    };
+    try {
+      const setup = await prepareReminders(world, incidents, due);
+      const run = await runBundle(world, {
+        fullName: setup.fullName,
+        event: "schedule",
+        payload: scheduleEvent,
+        token: workflowToken,
+      });
+      const searches = run.requests.filter((r) => r.operation === "ReminderSweep").length;
+      const writes = run.requests.length - searches;
+      const reminded = remindedIncidents(world, setup.fullName);
+      const problems: string[] = [];
+      if (reminded !== (due ? incidents : 0))
+        problems.push(`${reminded} incidents reminded, not ${due ? incidents : 0}`);
+      if (!due && writes > 0) problems.push(`${writes} writes with nothing due`);
+      actionRow(
+        {
+          ...spec,
+          budget: searches + 2 * reminded,
+          budgetText: "search + ≤ 2 per reminded",
+        },
+        run,
+        problems,
+      );
+    } catch (error) {
+      rows.push({
+        ...spec,
+        requests: 0,
+        total: 0,
+        roundTrips: 0,
+        wall: "—",
+        memory: "—",
+        budget: "search + ≤ 2 per reminded",
+        verdict: "FAIL",
+        problems: [`preparing failed: ${errorText(error)}`],
+        detail: "",
+      });
+    }
+  }
+
+  // Webhooks on ordinary issues, back to back, from another process (bench/webhook-load.ts).
+  {
+    const total = 10_000;
+    const concurrency = 32;
+    const events = ordinaryEvents();
+    await load(throttled.url, events, 1_000, concurrency, 0);
+    const from = gh.requests.length;
+    const memory = memoryWindow(throttled.pid);
+    const cpu = cpuMs(throttled.pid);
+    const result = await load(throttled.url, events, total, concurrency, 0);
+    const usedMs = cpuMs(throttled.pid) - cpu;
+    const mem = memory.end();
+    const requests = gh.requests.slice(from);
+    const perSecond = total / (result.ms / 1000);
+    const perCpuSecond = total / (Math.max(usedMs, 1) / 1000);
+    const problems: string[] = [];
+    if (requests.length > 0) problems.push(`${requests.length} requests to GitHub; none expected`);
+    if ((result.statuses["200"] ?? 0) !== total) problems.push(`answers: ${JSON.stringify(result.statuses)}`);
+    // Judged on the app's own CPU time: the wall-clock rate also measures whatever else runs on the machine.
+    if (perCpuSecond < 2_000)
+      problems.push(`${Math.round(perCpuSecond)} webhooks per CPU-second, below 2,000`);
+    rows.push({
+      operation: "webhooks on non-incident issues, back to back",
+      size: `${fmt(total)} deliveries, ${concurrency} at a time`,
+      requests: requests.length,
+      total: requests.length,
+      roundTrips: 0,
+      wall: `${fmt(Math.round(result.ms))} ms: ${fmt(Math.round(perSecond))}/s, ${fmt(Math.round(perCpuSecond))} per CPU-s`,
+      memory: `${mb(mem.peak)} (+${mb(Math.max(0, mem.peak - mem.before))})${mem.exact ? "" : " ~"}`,
+      budget: "0 req, ≥ 2,000 per CPU-s",
+      verdict: problems.length > 0 ? "FAIL" : "pass",
+      problems,
+      detail: "",
+      note: "comments, a label, opened and closed on an ordinary issue; default throttling; the sender is another process",
+    });
+  }
+} finally {
+  await world.stop();
+}
+
+printTable();
+console.log(`
+requests: those design.md's budgets count; "in all" adds the installation token, loading the config, the
+  app's identity, the permission check and creating missing labels, which the budgets leave out (events on
+  non-incident issues count everything). The Action's rows count every request it sent.
+sequential round trips: the longest chain of counted requests each sent after the previous was answered,
+  from the local GitHub's records (each request's ${LATENCY_MS} ms included).
+wall time: the app's rows, from the first webhook sent until the app answered the last one (Probot answers
+  after the handler has finished); the Action's rows, its whole process, from start to exit (Node's start
+  included). Both include the local GitHub's own time to answer, which a long history makes large (below:
+  "answered in").
+peak memory: the app's rows, the app server process's peak resident set (RSS) during the step, read from
+  the kernel's high-water mark after resetting it when the step began (/proc/<pid>/clear_refs), and in
+  brackets its growth over the RSS before the step${rows.some((r) => r.memory.endsWith("~")) ? "; ~: the kernel refused the reset, RSS sampled every 2 ms instead" : ""}. The Action's rows, the bundle process's maximum RSS over
+  its whole run (getrusage). Neither includes the local GitHub or the bench, which run in another process.
+budget: design.md's (a command's is beyond the permission check; a post-mortem's N is its timeline events);
+  rows marked — have none and are shown for information; the reminders' bound is the bench's own.`);
+
+console.log("\nCounted requests per row, in the order they started:");
 for (const row of rows) {
-  const note = row.scenario.note ? ` [${row.scenario.note}]` : "";
-  console.log(`- ${row.scenario.operation}, ${row.scenario.size}${note}: ${describeRequests(row) || "none"}`);
-  for (const problem of row.run.problems) console.log(`    ERROR: ${problem}`);
+  console.log(`- ${row.operation}, ${row.size}${row.note ? ` [${row.note}]` : ""}: ${row.detail || "none"}`);
+  for (const problem of row.problems) console.log(`    FAIL: ${problem}`);
 }
+console.log(
+  "\nWebhooks per second with commands on incidents, and the full ordinary-event run: `npm run bench:webhooks`.",
+);
 
-console.log(
-  `\n/rollback engine: a loopback GitHub backed by a real git repository, ${LATENCY_MS} ms per request`,
-);
-console.log(
-  "\n| files changed by the reverted commit | outcome | requests | sequential round trips | wall time | heap delta | budget | result |",
-);
-console.log("|---|---|---|---|---|---|---|---|");
-const reverts = await benchRollbacks(LATENCY_MS);
-for (const r of reverts) {
-  const ok = r.outcome === "opened" && r.requests <= ROLLBACK_BUDGET;
-  console.log(
-    `| ${r.files.toLocaleString("en")} | ${r.outcome} | ${r.requests} | ${r.roundTrips} | ${Math.round(r.wallMs)} ms | +${r.heapDeltaMb.toFixed(1)} MB | ≤ ${ROLLBACK_BUDGET} req | ${ok ? "PASS" : "FAIL"} |`,
-  );
-}
-const revertsFailed = reverts.filter((r) => r.outcome !== "opened" || r.requests > ROLLBACK_BUDGET);
-
-console.log(
-  "\nThe Action's post-mortem: the committed bundle in a child process, against a loopback GitHub (no latency added)",
-);
-console.log(
-  "\n| timeline events | requests | budget ⌈events/100⌉ + 10 | wall time (whole process) | result |",
-);
-console.log("|---|---|---|---|---|");
-const postmortems = await benchPostmortems();
-for (const p of postmortems) {
-  console.log(
-    `| ${p.events.toLocaleString("en")} | ${p.requests} | ≤ ${p.budget} | ${Math.round(p.wallMs)} ms | ${p.ok ? "PASS" : "FAIL"} |`,
-  );
-}
-if (postmortems.some((p) => !p.ok)) {
-  console.log("\nA post-mortem row failed.");
-  process.exitCode = 1;
-}
-
-const failed = rows.filter((row) => row.verdict === "FAIL" || row.verdict === "ERROR");
-if (revertsFailed.length > 0) {
-  console.log(`\n${revertsFailed.length} rollback row(s) failed.`);
-  process.exitCode = 1;
-}
+const failed = rows.filter((r) => r.verdict === "FAIL");
+console.log(`\n${fmt(Math.round((performance.now() - started) / 1000))} s.`);
 if (failed.length > 0) {
   console.log(
-    `\n${failed.length} row(s) failed: ${failed.map((r) => `${r.scenario.operation} (${r.scenario.size})`).join("; ")}`,
+    `${failed.length} row(s) failed: ${failed.map((r) => `${r.operation} (${r.size})`).join("; ")}`,
   );
   process.exitCode = 1;
 } else {
-  console.log("\nAll budgeted rows within budget.");
+  console.log("Every row within its budget.");
 }

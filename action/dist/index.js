@@ -93495,7 +93495,7 @@ query PostmortemRead($owner: String!, $repo: String!, $issue: Int!, $branch: Str
       }
     }
     issue(number: $issue) {
-      id number title url createdAt closedAt state
+      id number title body url createdAt closedAt state
       author { __typename login }
       labels(first: 100) { nodes { name } }
       timelineItems(first: 100, itemTypes: [${TIMELINE_TYPES}]) { ...TimelinePage }
@@ -93590,6 +93590,7 @@ async function readPostmortemIncident(github, req) {
       closedAt: issue3.closedAt ? new Date(issue3.closedAt) : null,
       open: issue3.state === "OPEN",
       author: issue3.author?.login ?? null,
+      body: issue3.body ?? "",
       labels: (issue3.labels?.nodes ?? []).map((l) => l.name)
     },
     timeline: present.flatMap((node2) => {
@@ -94412,7 +94413,9 @@ async function generate(run3, req) {
   const started = performance.now();
   const history = replayTimeline(read.timeline, names, {
     ...read.appLogin ? { appLogin: read.appLogin } : {},
-    reporter: read.issue.author
+    reporter: read.issue.author,
+    // As the tracker does: the form's "when it started" dates the start unless /started says otherwise.
+    formStarted: formStartedText(read.issue.body)
   });
   const replayed = performance.now();
   const declaredAt = history.declaredAt ?? read.issue.createdAt;

@@ -11,6 +11,7 @@ import yaml from "js-yaml";
 import { type Config, DEFAULT_CONFIG } from "../../src/config/schema.js";
 import { validateConfig } from "../../src/config/validate.js";
 import { findCommandLines } from "../../src/core/commands.js";
+import { formStartedText } from "../../src/core/form.js";
 import {
   buildIncidentIndexView,
   INCIDENT_INDEX_FILE,
@@ -470,6 +471,8 @@ async function generate(
   const history = replayTimeline(read.timeline, names, {
     ...(read.appLogin ? { appLogin: read.appLogin } : {}),
     reporter: read.issue.author,
+    // As the tracker does: the form's "when it started" dates the start unless /started says otherwise.
+    formStarted: formStartedText(read.issue.body),
   });
   const replayed = performance.now();
   const declaredAt = history.declaredAt ?? read.issue.createdAt;

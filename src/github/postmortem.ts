@@ -51,7 +51,7 @@ query PostmortemRead($owner: String!, $repo: String!, $issue: Int!, $branch: Str
       }
     }
     issue(number: $issue) {
-      id number title url createdAt closedAt state
+      id number title body url createdAt closedAt state
       author { __typename login }
       labels(first: 100) { nodes { name } }
       timelineItems(first: 100, itemTypes: [${TIMELINE_TYPES}]) { ...TimelinePage }
@@ -127,6 +127,7 @@ interface ReadResponse {
       id: string;
       number: number;
       title: string;
+      body: string;
       url: string;
       createdAt: string;
       closedAt: string | null;
@@ -185,6 +186,8 @@ export interface PostmortemRead {
     id: string;
     number: number;
     title: string;
+    /** The issue's text: the incident form's answers, such as when it started. */
+    body: string;
     url: string;
     createdAt: Date;
     closedAt: Date | null;
@@ -317,6 +320,7 @@ export async function readPostmortemIncident(
       closedAt: issue.closedAt ? new Date(issue.closedAt) : null,
       open: issue.state === "OPEN",
       author: issue.author?.login ?? null,
+      body: issue.body ?? "",
       labels: (issue.labels?.nodes ?? []).map((l) => l.name),
     },
     timeline: present.flatMap((node) => {

@@ -147,6 +147,26 @@ describe("drafting the post-mortem when an incident is closed", () => {
   });
 });
 
+describe("an incident declared from the issue form", () => {
+  it("dates its start from the form's answer, as the tracker does, when nobody ran /started", async () => {
+    const issue = fake.issues.get(INCIDENT);
+    if (!issue) throw new Error("no incident");
+    issue.body =
+      "### Severity\n\nSEV2\n\n### When it started\n\n14:00 UTC\n\n### What is happening\n\nCard payments fail.";
+    issue.timeline = issue.timeline.map((node) =>
+      typeof node.body === "string" && node.body.startsWith("/started")
+        ? { ...node, body: node.body.replace(/^\/started .*\n/, "") }
+        : node,
+    );
+    const { document } = await closeIncident();
+    const front = yaml.load(/^---\n([\s\S]*?)\n---\n/.exec(document ?? "")?.[1] ?? "") as Record<
+      string,
+      unknown
+    >;
+    expect(front.started).toEqual(new Date("2026-11-22T14:00:00Z"));
+  });
+});
+
 describe("running again", () => {
   it("changes nothing when nothing changed: same pull request, no second one, no duplicate follow-ups", async () => {
     await closeIncident();

@@ -8,11 +8,11 @@
 //    with no latency: the app's own cost per command, requests included.
 // Prints a table and exits non-zero when a check fails.
 import { generateKeyPairSync } from "node:crypto";
-import { createServer } from "node:net";
 import { cpus, loadavg } from "node:os";
 import nock from "nock";
 import { pino } from "pino";
 import { Probot, Server } from "probot";
+import { freePort } from "../local-github/app.js";
 import firebreak, { firebreakOctokit } from "../src/index.js";
 import { commentNode, contextResponse, labeledNode } from "../test/helpers/graphql.js";
 import { issueCommentEvent, issueEvent } from "../test/helpers/payloads.js";
@@ -50,15 +50,6 @@ function commandEvents(count: number, incidents: number): Delivery[] {
       }),
     ),
   );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
 }
 
 /** A warm-up run, then the measured one, with this process's CPU time over the measured run. */

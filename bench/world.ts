@@ -7,10 +7,10 @@
 // then delivered (they must cost nothing).
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { build } from "esbuild";
+import { appServerEnv, budgetExclusion, freePort } from "../local-github/app.js";
 import {
   type Delivery,
   type Item,
@@ -64,36 +64,13 @@ function buildAppServer(): Promise<unknown> {
   return built;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts the app server for `github` in a child process. */
 export async function startAppProcess(github: LocalGitHub, o: { throttle: boolean }): Promise<AppProcess> {
-  const app = github.app;
-  if (!app) throw new Error("the local GitHub has no app");
   await buildAppServer();
   const port = await freePort();
   const settings = {
     throttle: o.throttle,
-    env: {
-      APP_ID: String(app.id),
-      PRIVATE_KEY: app.privateKey,
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: "http",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LOG_LEVEL: "fatal",
-      NODE_ENV: "production",
-    },
+    env: appServerEnv(github, { port, secret: SECRET }),
   };
   const child: ChildProcess = spawn(process.execPath, [APP_SERVER], {
     env: { PATH: process.env.PATH ?? "", FIREBREAK_BENCH_APP: JSON.stringify(settings) },
@@ -169,18 +146,6 @@ export function memoryWindow(pid: number): MemoryWindow {
 // ---------------------------------------------------------------------------------------------
 // Which requests design.md's budgets count.
 
-/** What a request is when design.md leaves it out of a budget: the token, the config, the app's identity, the permission check, creating labels. */
-export function excludedKind(r: RequestRecord): string | null {
-  const route = r.route ?? "";
-  if (route.endsWith("/access_tokens")) return "token";
-  if (route === "GET /app") return "identity";
-  if (route.includes("/contents/")) return "config";
-  if (route.endsWith("/permission")) return "permission";
-  if (route.endsWith("/labels") && r.method === "POST" && !route.includes("/issues/")) return "label-create";
-  if (/\/labels\/\{name\}$/.test(route) && r.method === "GET") return "label-create";
-  return null;
-}
-
 /**
  * Which requests a budget counts: every one (events on issues that are not incidents), or those
  * design.md does not leave out, for an operation or for a command (also beyond its permission check).
@@ -189,7 +154,7 @@ export type Counting = "everything" | "operation" | "command";
 
 export function counts(counting: Counting, r: RequestRecord): boolean {
   if (counting === "everything") return true;
-  const kind = excludedKind(r);
+  const kind = budgetExclusion(r);
   return kind === null || (kind === "permission" && counting === "operation");
 }
 
@@ -248,7 +213,7 @@ export async function settle(world: World): Promise<{ requests: RequestRecord[];
   while (world.github.pending.length > 0) {
     for (const d of await world.github.deliverPending()) if (d.status !== 200) failed.push(d);
   }
-  const requests = world.github.requests.slice(from).filter((r) => excludedKind(r) !== "identity");
+  const requests = world.github.requests.slice(from).filter((r) => budgetExclusion(r) !== "identity");
   return { requests, failed };
 }
 
@@ -301,7 +266,7 @@ export async function measureStep(
       );
   }
   for (const r of requests) {
-    if (r.status >= 400 && excludedKind(r) !== "config")
+    if (r.status >= 400 && budgetExclusion(r) !== "config")
       problems.push(`error answer: ${r.method} ${r.path} ${r.status}`);
     for (const w of r.writes ?? [])
       if (!w.ok) problems.push(`GitHub did not carry out ${w.field}: ${w.error}`);

@@ -8,11 +8,11 @@
 import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { ProbotOctokit, run } from "probot";
+import { run } from "probot";
+import { appServerEnv, budgetExclusion, freePort } from "../local-github/app.js";
 import {
   type Comment,
   type Delivery,
@@ -20,7 +20,7 @@ import {
   sequentialRoundTrips,
   startLocalGitHub,
 } from "../local-github/index.js";
-import firebreak from "../src/index.js";
+import firebreak, { firebreakOctokit } from "../src/index.js";
 import { PEOPLE, REPO, type SampleRepo, seedSampleRepo } from "./sample-repo.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -59,17 +59,7 @@ const ACTION_BUNDLE = join(process.cwd(), "action/dist/index.js");
 // ---------------------------------------------------------------------------------------------
 // Budgets: which requests design.md counts, and what each step may cost.
 
-/** Requests design.md leaves out of a budget: the token, the config, the app's identity, the permission check, creating labels. */
-function excluded(r: RequestRecord): string | null {
-  const route = r.route ?? "";
-  if (route.endsWith("/access_tokens")) return "token";
-  if (route === "GET /app") return "identity";
-  if (route.includes("/contents/")) return "config";
-  if (route.endsWith("/permission")) return "permission";
-  if (route.endsWith("/labels") && r.method === "POST" && !route.includes("/issues/")) return "label-create";
-  if (/\/labels\/\{name\}$/.test(route) && r.method === "GET") return "label-create";
-  return null;
-}
+const excluded = budgetExclusion;
 
 type Budget = { requests: number; roundTrips: number | null; what: string } | null;
 const COMMAND: Budget = { requests: 4, roundTrips: null, what: "one command" };
@@ -117,34 +107,16 @@ const sample: SampleRepo = seedSampleRepo(github, Date.now());
 const repo = github.repo(REPO);
 const appLogin = "firebreak[bot]";
 
-/** A free loopback port (Probot's PORT=0 would mean its default, 3000). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 const port = await freePort();
 // As `npm start` runs it: Probot's run() with the standard environment. Only the request throttling
 // is off (it spaces writes a second apart: the simulated two hours would take minutes); retries stay on.
 const server = await run(firebreak, {
-  env: {
-    APP_ID: String(github.app?.id),
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET: SECRET,
-    GHE_HOST: github.host,
-    GHE_PROTOCOL: "http",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    LOG_LEVEL: "fatal",
-    NODE_ENV: "production",
-  },
-  Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { enabled: false } })),
+  env: appServerEnv(github, { port, secret: SECRET }),
+  // src/main.ts's Octokit (firebreak's request policy), with the throttling's spacing off.
+  Octokit: firebreakOctokit().defaults((o: Record<string, unknown>) => ({
+    ...o,
+    throttle: { enabled: false },
+  })),
 });
 github.setWebhookTarget(`http://127.0.0.1:${port}/api/github/webhooks`, SECRET);
 

@@ -5,11 +5,11 @@
 // HTTP. Only Probot's request throttling is off: it spaces writes a second apart, which is pacing, not
 // behaviour. Each test starts its own pair and stops both when it ends.
 import { createHmac } from "node:crypto";
-import { createServer } from "node:net";
 import { performance } from "node:perf_hooks";
 import { run } from "probot";
 import { onTestFinished } from "vitest";
 import { PEOPLE, REPO, type SampleRepo, seedSampleRepo } from "../../demo/sample-repo.js";
+import { appServerEnv, budgetExclusion, freePort } from "../../local-github/app.js";
 import {
   type Comment,
   type Delivery,
@@ -53,21 +53,9 @@ export async function startE2E(
     ...o.github,
   });
   const sample = seedSampleRepo(github, Date.now());
-  const app = github.app;
-  if (!app) throw new Error("the local GitHub has no app");
   const port = await freePort();
   const server: AppServer = await run(firebreak, {
-    env: {
-      APP_ID: String(app.id),
-      PRIVATE_KEY: app.privateKey,
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: "http",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LOG_LEVEL: "fatal",
-      NODE_ENV: "production",
-    },
+    env: appServerEnv(github, { port, secret: SECRET }),
     Octokit: firebreakOctokit({ ...APP_REQUEST_POLICY, ...o.policy }).defaults((options: Json) => ({
       ...options,
       throttle: { enabled: false },
@@ -87,18 +75,6 @@ export async function startE2E(
   return { github, sample, webhookUrl, stop };
 }
 
-/** A free loopback port (Probot's PORT=0 would mean its default, 3000). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Steps and what they cost
 
@@ -107,15 +83,7 @@ async function freePort(): Promise<number> {
  * app's identity (once per process), the config, the permission check (a command's budget is beyond
  * it) and creating firebreak's labels the repository lacks (once per repository).
  */
-export function excluded(r: RequestRecord): string | null {
-  const route = r.route ?? "";
-  if (route.endsWith("/access_tokens")) return "token";
-  if (route === "GET /app") return "identity";
-  if (route.includes("/contents/")) return "config";
-  if (route.endsWith("/permission")) return "permission";
-  if (route === "POST /repos/{owner}/{repo}/labels") return "label-create";
-  return null;
-}
+export const excluded = budgetExclusion;
 
 export const counted = (requests: RequestRecord[]) => requests.filter((r) => excluded(r) === null);
 

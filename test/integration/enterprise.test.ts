@@ -1,11 +1,7 @@
-// GitHub Enterprise Server: with `GHE_HOST`, Probot gives the app `https://<host>/api/v3`, and every
-// request (REST and GraphQL) must go there, none to api.github.com; the links firebreak writes are
-// the server's. First through nock, then a whole incident on the local GitHub (GHES's shape).
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import nock from "nock";
 import { run } from "probot";
 import { expect, it } from "vitest";
+import { appServerEnv, freePort } from "../../local-github/app.js";
 import { startLocalGitHub } from "../../local-github/index.js";
 import firebreak, { firebreakOctokit } from "../../src/index.js";
 import { SHOP, seedShop } from "../action/app-bundle.js";
@@ -68,16 +64,7 @@ it("runs a whole incident on GitHub Enterprise Server from GHE_HOST: every reque
   const port = await freePort();
   // As `npm start` runs it (src/main.ts), configured for the server by GHE_HOST and GHE_PROTOCOL.
   const server = await run(firebreak, {
-    env: {
-      APP_ID: String(github.app?.id),
-      PRIVATE_KEY: github.app?.privateKey,
-      WEBHOOK_SECRET: secret,
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: "http",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LOG_LEVEL: "fatal",
-    },
+    env: appServerEnv(github, { port, secret }),
     Octokit: firebreakOctokit().defaults((o: Record<string, unknown>) => ({
       ...o,
       throttle: { enabled: false },
@@ -127,15 +114,3 @@ it("runs a whole incident on GitHub Enterprise Server from GHE_HOST: every reque
     await github.stop();
   }
 }, 60_000);
-
-/** A free loopback port (Probot's PORT=0 would mean its default, 3000). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}

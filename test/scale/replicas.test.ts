@@ -10,6 +10,7 @@ import { build } from "esbuild";
 import { Redis } from "ioredis";
 import nock from "nock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appServerEnv } from "../../local-github/app.js";
 import { type LocalGitHub, startLocalGitHub } from "../../local-github/index.js";
 import { SHOP, seedShop } from "../action/app-bundle.js";
 import { freePort, type RedisServer, redisAvailable, startRedis } from "./redis.js";
@@ -150,17 +151,9 @@ async function startReplica(entry: string, github: LocalGitHub, redisUrl: string
   const child = spawn(process.execPath, [entry], {
     env: {
       PATH: process.env.PATH,
-      APP_ID: String(github.app?.id),
-      PRIVATE_KEY: github.app?.privateKey,
-      WEBHOOK_SECRET: SECRET,
+      ...appServerEnv(github, { port, secret: SECRET, logLevel: "warn" }),
       REDIS_URL: redisUrl,
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: "http",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LOG_LEVEL: "warn",
       LOG_FORMAT: "json",
-      NODE_ENV: "production",
       ...(process.env.SCALE_LOCAL_LOCKS_ONLY
         ? { SCALE_LOCAL_LOCKS_ONLY: process.env.SCALE_LOCAL_LOCKS_ONLY }
         : {}),

@@ -93512,6 +93512,21 @@ query PostmortemTimeline($owner: String!, $repo: String!, $issue: Int!, $after: 
   }
 }
 ${TIMELINE_FRAGMENT2}`;
+async function restOfTimeline(github, issue3, first) {
+  const nodes = [...first.nodes];
+  let requests = 0;
+  let page = first.pageInfo;
+  while (page.hasNextPage && page.endCursor) {
+    const more = await github.graphql(
+      POSTMORTEM_TIMELINE_QUERY,
+      { owner: issue3.owner, repo: issue3.repo, issue: issue3.issueNumber, after: page.endCursor }
+    );
+    requests++;
+    nodes.push(...more.repository.issue.timelineItems.nodes);
+    page = more.repository.issue.timelineItems.pageInfo;
+  }
+  return { nodes, requests };
+}
 var IssueNotFound = class extends Error {
 };
 async function readPostmortemIncident(github, req) {
@@ -93533,18 +93548,9 @@ async function readPostmortemIncident(github, req) {
   if (!repository?.issue)
     throw new IssueNotFound(`issue #${req.issueNumber} was not found in ${req.owner}/${req.repo}`);
   const issue3 = repository.issue;
-  let requests = 1;
-  const nodes = [...issue3.timelineItems.nodes];
-  let page = issue3.timelineItems.pageInfo;
-  while (page.hasNextPage && page.endCursor) {
-    const more = await github.graphql(
-      POSTMORTEM_TIMELINE_QUERY,
-      { owner: req.owner, repo: req.repo, issue: req.issueNumber, after: page.endCursor }
-    );
-    requests++;
-    nodes.push(...more.repository.issue.timelineItems.nodes);
-    page = more.repository.issue.timelineItems.pageInfo;
-  }
+  const rest = await restOfTimeline(github, req, issue3.timelineItems);
+  const requests = 1 + rest.requests;
+  const nodes = rest.nodes;
   const present = nodes.filter((n) => n !== null);
   const bots = /* @__PURE__ */ new Set();
   const noteBot = (actor) => {
@@ -94078,24 +94084,15 @@ async function sweepIncidents(github, req) {
     openNext = openNext && more.open?.pageInfo.hasNextPage ? more.open.pageInfo.endCursor : null;
     closedNext = closedNext && more.closed?.pageInfo.hasNextPage ? more.closed.pageInfo.endCursor : null;
   }
-  const incidents = [];
   const seen = /* @__PURE__ */ new Set();
-  for (const node2 of nodes) {
-    if (seen.has(node2.number)) continue;
-    seen.add(node2.number);
-    const timeline = [...node2.timelineItems.nodes];
-    let page = node2.timelineItems.pageInfo;
-    while (page.hasNextPage && page.endCursor) {
-      const more = await github.graphql(
-        POSTMORTEM_TIMELINE_QUERY,
-        { owner: req.owner, repo: req.repo, issue: node2.number, after: page.endCursor }
-      );
-      requests++;
-      timeline.push(...more.repository.issue.timelineItems.nodes);
-      page = more.repository.issue.timelineItems.pageInfo;
-    }
-    incidents.push(sweptIncident(node2, timeline, req.appLogin));
-  }
+  const unique = nodes.filter((node2) => !seen.has(node2.number) && seen.add(node2.number));
+  const incidents = await Promise.all(
+    unique.map(async (node2) => {
+      const rest = await restOfTimeline(github, { ...req, issueNumber: node2.number }, node2.timelineItems);
+      requests += rest.requests;
+      return sweptIncident(node2, rest.nodes, req.appLogin);
+    })
+  );
   return { files, incidents, requests, config: config3 };
 }
 function sweptIncident(node2, nodes, appSlug) {

@@ -74,9 +74,30 @@ interface Actor {
   __typename: string;
   login: string;
 }
-interface TimelinePage {
+export interface TimelinePage {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   nodes: Array<TimelineNode | null>;
+}
+
+/** An issue's timeline from its first page on: the further pages, one request each. */
+export async function restOfTimeline(
+  github: GitHubClient,
+  issue: RepoRef & { issueNumber: number },
+  first: TimelinePage,
+): Promise<{ nodes: Array<TimelineNode | null>; requests: number }> {
+  const nodes = [...first.nodes];
+  let requests = 0;
+  let page = first.pageInfo;
+  while (page.hasNextPage && page.endCursor) {
+    const more = await github.graphql<{ repository: { issue: { timelineItems: TimelinePage } } }>(
+      POSTMORTEM_TIMELINE_QUERY,
+      { owner: issue.owner, repo: issue.repo, issue: issue.issueNumber, after: page.endCursor },
+    );
+    requests++;
+    nodes.push(...more.repository.issue.timelineItems.nodes);
+    page = more.repository.issue.timelineItems.pageInfo;
+  }
+  return { nodes, requests };
 }
 interface Blob {
   text?: string | null;
@@ -253,18 +274,9 @@ export async function readPostmortemIncident(
     throw new IssueNotFound(`issue #${req.issueNumber} was not found in ${req.owner}/${req.repo}`);
   const issue = repository.issue;
 
-  let requests = 1;
-  const nodes = [...issue.timelineItems.nodes];
-  let page = issue.timelineItems.pageInfo;
-  while (page.hasNextPage && page.endCursor) {
-    const more = await github.graphql<{ repository: { issue: { timelineItems: TimelinePage } } }>(
-      POSTMORTEM_TIMELINE_QUERY,
-      { owner: req.owner, repo: req.repo, issue: req.issueNumber, after: page.endCursor },
-    );
-    requests++;
-    nodes.push(...more.repository.issue.timelineItems.nodes);
-    page = more.repository.issue.timelineItems.pageInfo;
-  }
+  const rest = await restOfTimeline(github, req, issue.timelineItems);
+  const requests = 1 + rest.requests;
+  const nodes = rest.nodes;
   const present = nodes.filter((n): n is TimelineNode => n !== null);
 
   const bots = new Set<string>();

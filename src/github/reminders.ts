@@ -12,7 +12,7 @@ import { TRACKER_MARKER } from "../core/tracker.js";
 import { type FieldResult, performBatch } from "./batch.js";
 import type { GitHubClient, RepoRef } from "./client.js";
 import { TIMELINE_TYPES, type TimelineNode, timelineFragment, toTimelineItem } from "./incident-context.js";
-import { POSTMORTEM_TIMELINE_QUERY } from "./postmortem.js";
+import { restOfTimeline, type TimelinePage } from "./postmortem.js";
 
 /** The first page is small: GitHub prices a search by the page asked for, and most sweeps find few incidents. */
 export const FIRST_PAGE = 10;
@@ -73,10 +73,6 @@ export function reminderSearches(
 interface Blob {
   text?: string | null;
   isTruncated?: boolean;
-}
-interface TimelinePage {
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  nodes: Array<TimelineNode | null>;
 }
 interface IssueNode {
   __typename: string;
@@ -220,24 +216,16 @@ export async function sweepIncidents(
     closedNext = closedNext && more.closed?.pageInfo.hasNextPage ? more.closed.pageInfo.endCursor : null;
   }
 
-  const incidents: SweptIncident[] = [];
   const seen = new Set<number>();
-  for (const node of nodes) {
-    if (seen.has(node.number)) continue;
-    seen.add(node.number);
-    const timeline = [...node.timelineItems.nodes];
-    let page = node.timelineItems.pageInfo;
-    while (page.hasNextPage && page.endCursor) {
-      const more = await github.graphql<{ repository: { issue: { timelineItems: TimelinePage } } }>(
-        POSTMORTEM_TIMELINE_QUERY,
-        { owner: req.owner, repo: req.repo, issue: node.number, after: page.endCursor },
-      );
-      requests++;
-      timeline.push(...more.repository.issue.timelineItems.nodes);
-      page = more.repository.issue.timelineItems.pageInfo;
-    }
-    incidents.push(sweptIncident(node, timeline, req.appLogin));
-  }
+  const unique = nodes.filter((node) => !seen.has(node.number) && seen.add(node.number));
+  // Long timelines continue independently: their further pages are read side by side.
+  const incidents = await Promise.all(
+    unique.map(async (node) => {
+      const rest = await restOfTimeline(github, { ...req, issueNumber: node.number }, node.timelineItems);
+      requests += rest.requests;
+      return sweptIncident(node, rest.nodes, req.appLogin);
+    }),
+  );
   return { files, incidents, requests, config };
 }
 

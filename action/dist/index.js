@@ -86725,12 +86725,6 @@ function planIncident(input2) {
     ...commands ? { pending: { commentId: commands.commentId, lines: commands.applied } } : {}
   };
   const from = input2.checkpoint?.state ?? null;
-  const checkpoint = advanceCheckpoint(
-    input2.timeline,
-    names,
-    { appLogin: input2.appLogin, reporter: input2.reporter },
-    input2.checkpoint ?? null
-  );
   const hasMarker = (marker) => own2.some((comment) => comment.body.startsWith(marker)) || (input2.checkpoint?.markers.some((known) => known.startsWith(marker)) ?? false);
   if (!severity2) {
     if (!tracker && !commands) return null;
@@ -86754,8 +86748,7 @@ function planIncident(input2) {
       statusNotices: [],
       declaredAt: history2.declaredAt ?? input2.now,
       history: history2,
-      notices: [],
-      checkpoint
+      notices: []
     };
   }
   const statusRemovedByHand = trigger.kind === "unlabeled" && statusOfLabel(trigger.label, names) !== null;
@@ -86815,8 +86808,7 @@ function planIncident(input2) {
     statusNotices: commands?.statusNotices ?? [],
     declaredAt: history.declaredAt ?? input2.now,
     history,
-    notices: history.correction ? [correctionNotice(history.correction, names)] : [],
-    checkpoint
+    notices: history.correction ? [correctionNotice(history.correction, names)] : []
   };
 }
 function planCommands(input2, trigger, start) {
@@ -86985,8 +86977,7 @@ function answerOnly(input2, commands, history) {
     statusNotices: [],
     declaredAt: input2.now,
     history,
-    notices: [],
-    checkpoint: null
+    notices: []
   };
 }
 function lastKnownSeverity(timeline, names) {
@@ -88759,8 +88750,7 @@ async function outputWrites(req, context3, plan, read, branch) {
       warnings: [...warnings, ...renderer.warnings],
       notices: plan.notices,
       resolution: renderResolution(renderer, plan, req.issue.title),
-      // Only a timeline longer than one read carries a checkpoint: a short one is read whole anyway.
-      checkpoint: plan.checkpoint && context3.long ? encodeCheckpoint(plan.checkpoint, checkpointKey(config3.labels, req.appLogin)) : null
+      checkpoint: trackerCheckpoint(req, context3)
     };
     const render = () => renderTrackerWithinLimit(input2, (view) => renderer.render("tracker", view));
     let tracker = render();
@@ -88923,6 +88913,13 @@ async function suspectsFor(req, plan, context3, branch) {
     }),
     branchFound: history.branchFound
   };
+}
+function trackerCheckpoint(req, context3) {
+  if (!context3.long) return null;
+  const names = req.loaded.config.labels;
+  const options2 = { appLogin: req.appLogin, reporter: req.issue.reporter ?? null };
+  const checkpoint = advanceCheckpoint(context3.timeline, names, options2, context3.checkpoint);
+  return checkpoint ? encodeCheckpoint(checkpoint, checkpointKey(names, req.appLogin)) : null;
 }
 function trackerSuspects(context3) {
   const tracker = context3.timeline.find(

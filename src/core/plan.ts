@@ -2,7 +2,7 @@
 // changed by hand, an issue opened from the form, closed or reopened, or a comment of commands.
 // Pure: the handler reads GitHub, calls planIncident, and performs the plan.
 
-import { advanceCheckpoint, type ReplayCheckpoint } from "./checkpoint.js";
+import type { ReplayCheckpoint } from "./checkpoint.js";
 import { type Command, type CommandName, type ParsedLine, parseCommands, USAGE } from "./commands.js";
 import { parseDuration } from "./duration.js";
 import {
@@ -150,8 +150,6 @@ export interface IncidentPlan {
   /** The history as it will stand once the plan's writes are made. */
   history: IncidentHistory;
   notices: string[];
-  /** The replay checkpoint the tracker is to carry from now on. */
-  checkpoint: ReplayCheckpoint | null;
 }
 
 /** Null when there is nothing to write: not an incident (and never was), or a comment already answered. */
@@ -205,12 +203,6 @@ export function planIncident(input: PlanInput): IncidentPlan | null {
     ...(commands ? { pending: { commentId: commands.commentId, lines: commands.applied } } : {}),
   };
   const from = input.checkpoint?.state ?? null;
-  const checkpoint = advanceCheckpoint(
-    input.timeline,
-    names,
-    { appLogin: input.appLogin, reporter: input.reporter },
-    input.checkpoint ?? null,
-  );
   // firebreak's markers: on its comments read, and those the checkpoint remembers from before it.
   const hasMarker = (marker: string) =>
     own.some((comment) => comment.body.startsWith(marker)) ||
@@ -241,7 +233,6 @@ export function planIncident(input: PlanInput): IncidentPlan | null {
       declaredAt: history.declaredAt ?? input.now,
       history,
       notices: [],
-      checkpoint,
     };
   }
 
@@ -319,7 +310,6 @@ export function planIncident(input: PlanInput): IncidentPlan | null {
     declaredAt: history.declaredAt ?? input.now,
     history,
     notices: history.correction ? [correctionNotice(history.correction, names)] : [],
-    checkpoint,
   };
 }
 
@@ -543,7 +533,6 @@ function answerOnly(input: PlanInput, commands: CommandPlan, history: IncidentHi
     declaredAt: input.now,
     history,
     notices: [],
-    checkpoint: null,
   };
 }
 

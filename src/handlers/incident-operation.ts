@@ -3,7 +3,7 @@
 // notices, checklists, the reply and the reaction).
 import type { LoadedConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
-import { checkpointKey, encodeCheckpoint } from "../core/checkpoint.js";
+import { advanceCheckpoint, checkpointKey, encodeCheckpoint } from "../core/checkpoint.js";
 import { formatDuration, parseDuration } from "../core/duration.js";
 import { formStartedText } from "../core/form.js";
 import { labelSpecs, severityTag } from "../core/labels.js";
@@ -306,11 +306,7 @@ async function outputWrites(
       warnings: [...warnings, ...renderer.warnings],
       notices: plan.notices,
       resolution: renderResolution(renderer, plan, req.issue.title),
-      // Only a timeline longer than one read carries a checkpoint: a short one is read whole anyway.
-      checkpoint:
-        plan.checkpoint && context.long
-          ? encodeCheckpoint(plan.checkpoint, checkpointKey(config.labels, req.appLogin))
-          : null,
+      checkpoint: trackerCheckpoint(req, context),
     };
     const render = () => renderTrackerWithinLimit(input, (view) => renderer.render("tracker", view));
     let tracker = render();
@@ -517,6 +513,15 @@ async function suspectsFor(
     }),
     branchFound: history.branchFound,
   };
+}
+
+/** The replay checkpoint the tracker carries on: only for a timeline longer than one read (a short one is read whole anyway). */
+function trackerCheckpoint(req: OperationRequest, context: IncidentContext): string | null {
+  if (!context.long) return null;
+  const names = req.loaded.config.labels;
+  const options = { appLogin: req.appLogin, reporter: req.issue.reporter ?? null };
+  const checkpoint = advanceCheckpoint(context.timeline, names, options, context.checkpoint);
+  return checkpoint ? encodeCheckpoint(checkpoint, checkpointKey(names, req.appLogin)) : null;
 }
 
 /** The tracker's top suspects as one line each, for a `/rollback` that names no change. */
